@@ -1,0 +1,30 @@
+/**
+ * The `gqn` command line. Global options (--backend, --threads, --seed) are read by every
+ * command through `globalOptions`; each command lives in its own file.
+ */
+import { Command, Option } from 'commander';
+
+import { demoCommand } from './demo.js';
+import { doctorCommand } from './doctor.js';
+import { nonNegativeInt, positiveInt } from './options.js';
+
+export function buildProgram(): Command {
+  const program = new Command('gqn')
+    .description('Generative Query Networks: scene datasets, training, evaluation and a browser viewer')
+    .version('0.1.0')
+    .addOption(new Option('--backend <name>', 'tensor backend').choices(['wasm', 'cpu']))
+    .addOption(new Option('--threads <n>', 'wasm threads (default: available cores)').argParser(positiveInt))
+    .addOption(new Option('--seed <n>', 'seed for every random choice').argParser(nonNegativeInt).default(0))
+    .configureHelp({ showGlobalOptions: true });
+  program.addCommand(doctorCommand());
+  program.addCommand(demoCommand());
+  return program;
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (e) {
+  // Errors from commands (bad input files, failed backends) are one line, not a stack trace.
+  process.stderr.write(`gqn: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+}
