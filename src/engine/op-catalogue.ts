@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { Rng } from '../random/rng.js';
+
 export interface OpCase {
   name: string;
   /** Shapes of the inputs; every input gets a gradient. */
@@ -39,20 +41,9 @@ function conv2dTransposeCase(n: number, h: number, w: number, ci: number, co: nu
 /** A deterministic integer source for shapes (inputs are drawn separately). */
 export type IntRng = (lo: number, hi: number) => number;
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function intRng(seed: number): IntRng {
-  const r = mulberry32(seed);
-  return (lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
+  const rng = new Rng(seed);
+  return (lo, hi) => rng.int(lo, hi);
 }
 
 /** Convolutions: strides 1/2/4/8, kernels 1..8, same and valid, odd sizes included. */
