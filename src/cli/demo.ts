@@ -32,14 +32,19 @@ function views(angles: number[]): { v: tf.Tensor4D; x: tf.Tensor4D } {
 export function demoCommand(): Command {
   return new Command('demo')
     .description('train a tiny view-conditioned renderer for a few seconds (what `npm start` runs for now)')
-    .option('--steps <n>', 'training steps', positiveInt, 150)
+    .option('--steps <n>', 'training steps', positiveInt, 400)
     .option('--batch <n>', 'batch size', positiveInt, 16)
     .action(async (opts: { steps: number; batch: number }, command: Command) => {
       const g = globalOptions(command);
       const info = await setupEngine({ backend: g.backend, threads: g.threads });
       process.stdout.write(`gqn demo on ${info.backend} (${info.threads} thread${info.threads > 1 ? 's' : ''}, SIMD ${info.simd ? 'on' : 'off'})\n`);
       let seed = g.seed;
-      const init = (shape: number[]) => tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / (shape[0] * shape[1] * shape[2])), 'float32', seed++));
+      const init = (shape: number[]) => {
+        const value = tf.randomNormal(shape, 0, Math.sqrt(2 / (shape[0] * shape[1] * shape[2])), 'float32', seed++);
+        const variable = tf.variable(value);
+        value.dispose();
+        return variable;
+      };
       const w1 = init([3, 3, 2, 32]);
       const w2 = init([3, 3, 32, 32]);
       const up = init([4, 4, 1, 32]); // conv2dTranspose filter: [kh, kw, out, in]

@@ -63,6 +63,8 @@ export async function setupEngine(options: EngineOptions = {}): Promise<EngineIn
     throw new Error(`--threads: expected a positive integer, got '${options.threads}'`);
   }
 
+  // PROD only silences tfjs's console banners (e.g. "install tfjs-node"): we choose backends.
+  if (isNode) tf.env().set('PROD', true);
   await registerGradients();
   await import('@tensorflow/tfjs-backend-cpu');
   const wasmPkg = await import('@tensorflow/tfjs-backend-wasm');
