@@ -50,6 +50,9 @@ async function defaultThreads(): Promise<number> {
 async function registerGradients(): Promise<void> {
   if (isNode) await import('@tensorflow/tfjs');
   else await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+  // Ours replace tfjs's where theirs are slow (see each file).
+  const { registerTileGradient } = await import('./gradients/tile.js');
+  registerTileGradient();
 }
 
 /** Registers backends and kernels, starts the requested backend and reports what runs. */

@@ -28,14 +28,14 @@ function smallGqnStep(seed: number) {
   const wUp = init([4, 4, 8, 8], 4);
   const wObs = init([1, 1, 8, 3], 5);
   const optimizer = tf.train.adam(1e-3);
-  const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', seed);
-  const v = tf.randomNormal([2, 1, 1, 7], 0, 1, 'float32', seed + 9);
+  const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', seed) as tf.Tensor4D;
+  const v = tf.randomNormal([2, 1, 1, 7], 0, 1, 'float32', seed + 9) as tf.Tensor4D;
 
   const loss = () => tf.tidy(() => {
     const xd = tf.relu(tf.conv2d(x, wDown as tf.Tensor4D, 4, 'valid')); // 4x4x8
-    let h = tf.zerosLike(xd);
-    let c = tf.zerosLike(xd);
-    let u = tf.zeros([2, 16, 16, 8]);
+    let h: tf.Tensor4D = tf.zerosLike(xd);
+    let c: tf.Tensor4D = tf.zerosLike(xd);
+    let u: tf.Tensor4D = tf.zeros([2, 16, 16, 8]);
     let kl = tf.scalar(0);
     for (let l = 0; l < 3; l++) {
       const gates = tf.conv2d(tf.concat([xd, tf.tile(v, [1, 4, 4, 1]), h], 3), wGate as tf.Tensor4D, 1, 'same');

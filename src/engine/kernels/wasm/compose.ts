@@ -35,6 +35,11 @@ export function release(backend: BackendWasm, ...infos: TensorInfo[]): void {
 
 /** A float32 view of a tensor's memory in the wasm heap (valid until the heap grows). */
 export function heapF32(backend: BackendWasm, t: TensorInfo): Float32Array {
+  return heapView(backend, t) as Float32Array;
+}
+
+/** A view of a 4-byte tensor's memory in the wasm heap, typed by its dtype. */
+export function heapView(backend: BackendWasm, t: TensorInfo): Float32Array | Int32Array {
   const data = (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } } })
     .dataIdMap.get(t.dataId);
   // The threaded build's HEAPF32 can be stale after the heap grew from a worker; its memory's
@@ -42,5 +47,7 @@ export function heapF32(backend: BackendWasm, t: TensorInfo): Float32Array {
   const mod = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; HEAPF32: Float32Array };
   const buffer = mod.wasmMemory?.buffer ?? mod.HEAPF32.buffer;
   const size = t.shape.reduce((a, b) => a * b, 1);
+  if (t.dtype === 'int32') return new Int32Array(buffer, data.memoryOffset, size);
+  if (t.dtype !== 'float32') throw new Error(`heapView: ${t.dtype} tensors are not 4-byte numbers`);
   return new Float32Array(buffer, data.memoryOffset, size);
 }

@@ -9,8 +9,10 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { conv2dConfig, setStockConv2D } from './conv2d.js';
 import { reverseConfig, setStockReverse } from './reverse.js';
+import { setStockTile, tileConfig } from './tile.js';
+import { avgPoolGradConfig } from './avg-pool-grad.js';
 
-const ours: KernelConfig[] = [conv2dConfig, conv2DBackpropFilterConfig, conv2DBackpropInputConfig, batchMatMulConfig, reverseConfig];
+const ours: KernelConfig[] = [conv2dConfig, tileConfig, avgPoolGradConfig, conv2DBackpropFilterConfig, conv2DBackpropInputConfig, batchMatMulConfig, reverseConfig];
 
 let registered = false;
 
@@ -19,7 +21,8 @@ export function registerWasmTrainingKernels(): void {
   const stockMatMul = getKernel('BatchMatMul', 'wasm');
   const stockReverse = getKernel('Reverse', 'wasm');
   const stockConv2D = getKernel('Conv2D', 'wasm');
-  if (stockMatMul == null || stockReverse == null || stockConv2D == null) {
+  const stockTile = getKernel('Tile', 'wasm');
+  if (stockMatMul == null || stockReverse == null || stockConv2D == null || stockTile == null) {
     throw new Error('registerWasmTrainingKernels: import @tensorflow/tfjs-backend-wasm first');
   }
   setStockBatchMatMul(stockMatMul.kernelFunc);
@@ -29,6 +32,8 @@ export function registerWasmTrainingKernels(): void {
   reverseConfig.setupFunc = stockReverse.setupFunc;
   setStockConv2D(stockConv2D.kernelFunc);
   conv2dConfig.setupFunc = stockConv2D.setupFunc;
+  setStockTile(stockTile.kernelFunc);
+  tileConfig.setupFunc = stockTile.setupFunc;
   for (const config of ours) {
     if (getKernel(config.kernelName, 'wasm') != null) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(config);
