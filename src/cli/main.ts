@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 
+import { dataCommand } from './data.js';
 import { demoCommand } from './demo.js';
 import { doctorCommand } from './doctor.js';
 import { nonNegativeInt, positiveInt } from './options.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true });
   program.addCommand(doctorCommand());
   program.addCommand(demoCommand());
+  program.addCommand(dataCommand());
   return program;
 }
 
