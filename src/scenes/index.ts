@@ -12,7 +12,7 @@ import { mnistDiceWorld } from './worlds/mnist-dice.js';
 export type { Camera } from './camera.js';
 export { cameraBasis, lookAt, projectPoint } from './camera.js';
 export type * from './scene-graph.js';
-export { renderView, renderMap, type RenderOptions } from './render.js';
+export { renderView, renderMap, renderViewLinear, renderMapLinear, type RenderOptions } from './render.js';
 
 export { WORLD_NAMES, type WorldName, type World } from './world.js';
 

@@ -108,4 +108,6 @@ export interface SceneGraph {
   /** Vertical (= horizontal, images are square) field of view in radians. */
   fov: number;
   camera: CameraRig;
+  /** The walkable extent (room interior, maze); renderMap draws the x-z rectangle of it. */
+  bounds?: { min: Vec3; max: Vec3 };
 }

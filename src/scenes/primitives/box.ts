@@ -1,0 +1,54 @@
+import { MISS, T_MIN } from './hit.js';
+
+/** Box [-hx, hx] x [-hy, hy] x [-hz, hz] (slab method). */
+export function intersectBox(
+  hx: number, hy: number, hz: number,
+  ox: number, oy: number, oz: number, dx: number, dy: number, dz: number,
+  tMax: number, n: Float64Array,
+): number {
+  let tNear = -Infinity, tFar = Infinity;
+  let nearAxis = -1, farAxis = -1;
+  // x slab
+  if (dx === 0) {
+    if (ox < -hx || ox > hx) return MISS;
+  } else {
+    const inv = 1 / dx;
+    let t1 = (-hx - ox) * inv, t2 = (hx - ox) * inv;
+    if (t1 > t2) { const tmp = t1; t1 = t2; t2 = tmp; }
+    if (t1 > tNear) { tNear = t1; nearAxis = 0; }
+    if (t2 < tFar) { tFar = t2; farAxis = 0; }
+  }
+  if (dy === 0) {
+    if (oy < -hy || oy > hy) return MISS;
+  } else {
+    const inv = 1 / dy;
+    let t1 = (-hy - oy) * inv, t2 = (hy - oy) * inv;
+    if (t1 > t2) { const tmp = t1; t1 = t2; t2 = tmp; }
+    if (t1 > tNear) { tNear = t1; nearAxis = 1; }
+    if (t2 < tFar) { tFar = t2; farAxis = 1; }
+  }
+  if (dz === 0) {
+    if (oz < -hz || oz > hz) return MISS;
+  } else {
+    const inv = 1 / dz;
+    let t1 = (-hz - oz) * inv, t2 = (hz - oz) * inv;
+    if (t1 > t2) { const tmp = t1; t1 = t2; t2 = tmp; }
+    if (t1 > tNear) { tNear = t1; nearAxis = 2; }
+    if (t2 < tFar) { tFar = t2; farAxis = 2; }
+  }
+  if (tNear > tFar || tFar <= T_MIN) return MISS;
+  let t: number, axis: number, sign: number;
+  if (tNear > T_MIN) {
+    t = tNear; axis = nearAxis;
+    // Entering through the face the ray points into: the normal opposes d.
+    sign = (axis === 0 ? dx : axis === 1 ? dy : dz) > 0 ? -1 : 1;
+  } else {
+    t = tFar; axis = farAxis;
+    sign = (axis === 0 ? dx : axis === 1 ? dy : dz) > 0 ? 1 : -1;
+  }
+  if (t >= tMax) return MISS;
+  n[0] = axis === 0 ? sign : 0;
+  n[1] = axis === 1 ? sign : 0;
+  n[2] = axis === 2 ? sign : 0;
+  return t;
+}

@@ -1,0 +1,161 @@
+/**
+ * The CPU ray tracer: one primary ray per pixel (four with antialias), Lambert shading with
+ * hard shadows from each light, ambient term, procedural textures. Pure: no DOM, no node:.
+ */
+import { cameraBasis, type Camera } from './camera.js';
+import { compileScene, LIGHT_STRIDE, type CompiledScene } from './compile.js';
+import { HIT, H_L, H_N, H_P, H_TEX, traceAny, traceClosest } from './intersect.js';
+import type { SceneGraph } from './scene-graph.js';
+import { evalTexture } from './textures.js';
+
+export interface RenderOptions {
+  /** 2x2 supersampling per pixel (4x the cost). */
+  antialias?: boolean;
+  /** Trace shadow rays (default true). */
+  shadows?: boolean;
+}
+
+/** Shadow rays start this far off the surface so they do not re-hit it. */
+const SHADOW_BIAS = 1e-4;
+
+const ALBEDO = new Float64Array(3);
+const RGB = new Float64Array(3);
+
+// Scenes are treated as immutable once rendered; compiling once serves all their views.
+const compiled = new WeakMap<SceneGraph, CompiledScene>();
+
+export function getCompiled(scene: SceneGraph): CompiledScene {
+  let cs = compiled.get(scene);
+  if (!cs) {
+    cs = compileScene(scene);
+    compiled.set(scene, cs);
+  }
+  return cs;
+}
+
+/** Colour seen along a ray, written to RGB. */
+function shadeRay(
+  cs: CompiledScene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, shadows: boolean,
+): void {
+  if (!traceClosest(cs, ox, oy, oz, dx, dy, dz, Infinity)) {
+    RGB[0] = cs.background[0]; RGB[1] = cs.background[1]; RGB[2] = cs.background[2];
+    return;
+  }
+  let nx = HIT[H_N], ny = HIT[H_N + 1], nz = HIT[H_N + 2];
+  // Face the viewer: planes are two-sided and rays from inside a solid see its inner side.
+  if (nx * dx + ny * dy + nz * dz > 0) { nx = -nx; ny = -ny; nz = -nz; }
+  const px = HIT[H_P], py = HIT[H_P + 1], pz = HIT[H_P + 2];
+  evalTexture(cs.textures[HIT[H_TEX]], px, py, pz, nx, ny, nz, HIT[H_L], HIT[H_L + 1], HIT[H_L + 2], ALBEDO);
+  let lr = cs.ambient[0], lg = cs.ambient[1], lb = cs.ambient[2];
+  const lights = cs.lights;
+  const sx = px + nx * SHADOW_BIAS, sy = py + ny * SHADOW_BIAS, sz = pz + nz * SHADOW_BIAS;
+  for (let i = 0, b = 0; i < cs.lightCount; i++, b += LIGHT_STRIDE) {
+    let lx: number, ly: number, lz: number, dist: number;
+    if (lights[b] === 0) {
+      lx = lights[b + 1]; ly = lights[b + 2]; lz = lights[b + 3]; dist = Infinity;
+    } else {
+      lx = lights[b + 1] - px; ly = lights[b + 2] - py; lz = lights[b + 3] - pz;
+      dist = Math.sqrt(lx * lx + ly * ly + lz * lz);
+      const inv = 1 / dist;
+      lx *= inv; ly *= inv; lz *= inv;
+    }
+    const ndl = nx * lx + ny * ly + nz * lz;
+    if (ndl <= 0) continue;
+    if (shadows && traceAny(cs, sx, sy, sz, lx, ly, lz, dist)) continue;
+    lr += ndl * lights[b + 4]; lg += ndl * lights[b + 5]; lb += ndl * lights[b + 6];
+  }
+  RGB[0] = ALBEDO[0] * lr; RGB[1] = ALBEDO[1] * lg; RGB[2] = ALBEDO[2] * lb;
+}
+
+function toByte(x: number): number {
+  const v = Math.round(x * 255);
+  return v > 0 ? (v < 255 ? v : 255) : 0; // NaN -> 0
+}
+
+/**
+ * Renders the scene from `camera` into linear float RGB (size*size*3, row-major from the top
+ * row, not clamped): the byte image before rounding, for tests and float pipelines.
+ */
+export function renderViewLinear(scene: SceneGraph, camera: Camera, size: number, options: RenderOptions = {}): Float32Array {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`renderView: size must be a positive integer, got ${size}`);
+  const [ox, oy, oz] = camera.position;
+  if (![ox, oy, oz, camera.yaw, camera.pitch].every(Number.isFinite)) throw new Error('renderView: camera must be finite numbers');
+  const cs = getCompiled(scene);
+  const { forward: f, right: r, up: u } = cameraBasis(camera);
+  const tanH = Math.tan(cs.fov / 2);
+  const shadows = options.shadows ?? true;
+  const ss = options.antialias ? 2 : 1;
+  const inv = 1 / (ss * ss);
+  const out = new Float32Array(size * size * 3);
+  const step = (2 * tanH) / size;
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      let cr = 0, cg = 0, cb = 0;
+      for (let sy = 0; sy < ss; sy++) {
+        const v = tanH - (i + (sy + 0.5) / ss) * step;
+        for (let sx = 0; sx < ss; sx++) {
+          const h = (j + (sx + 0.5) / ss) * step - tanH;
+          let dx = f[0] + h * r[0] + v * u[0];
+          let dy = f[1] + h * r[1] + v * u[1];
+          let dz = f[2] + h * r[2] + v * u[2];
+          const l = 1 / Math.sqrt(dx * dx + dy * dy + dz * dz);
+          dx *= l; dy *= l; dz *= l;
+          shadeRay(cs, ox, oy, oz, dx, dy, dz, shadows);
+          cr += RGB[0]; cg += RGB[1]; cb += RGB[2];
+        }
+      }
+      const o = (i * size + j) * 3;
+      out[o] = cr * inv; out[o + 1] = cg * inv; out[o + 2] = cb * inv;
+    }
+  }
+  return out;
+}
+
+function toBytes(linear: Float32Array): Uint8Array {
+  const out = new Uint8Array(linear.length);
+  for (let i = 0; i < linear.length; i++) out[i] = toByte(linear[i]);
+  return out;
+}
+
+/** Renders the scene from `camera`: size*size*3 RGB bytes, row-major from the top row. */
+export function renderView(scene: SceneGraph, camera: Camera, size: number, options: RenderOptions = {}): Uint8Array {
+  return toBytes(renderViewLinear(scene, camera, size, options));
+}
+
+/**
+ * Top-down orthographic map of the scene's bounds (SceneGraph.bounds): image right = +x,
+ * image down = +z, no shadows. Throws for scenes without bounds (Shepard-Metzler, dice).
+ */
+export function renderMap(scene: SceneGraph, size: number, options: RenderOptions = {}): Uint8Array {
+  return toBytes(renderMapLinear(scene, size, options));
+}
+
+/** renderMap in linear float RGB. */
+export function renderMapLinear(scene: SceneGraph, size: number, options: RenderOptions = {}): Float32Array {
+  if (!scene.bounds) throw new Error(`renderMap: world "${scene.world}" has no map (scene.bounds is not set)`);
+  if (!Number.isInteger(size) || size < 1) throw new Error(`renderMap: size must be a positive integer, got ${size}`);
+  const cs = getCompiled(scene);
+  const { min, max } = scene.bounds;
+  const side = Math.max(max[0] - min[0], max[2] - min[2]);
+  const cx = (min[0] + max[0]) / 2, cz = (min[2] + max[2]) / 2;
+  const top = max[1] + 1;
+  const ss = options.antialias ? 2 : 1;
+  const inv = 1 / (ss * ss);
+  const out = new Float32Array(size * size * 3);
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      let cr = 0, cg = 0, cb = 0;
+      for (let sy = 0; sy < ss; sy++) {
+        for (let sx = 0; sx < ss; sx++) {
+          const x = cx - side / 2 + ((j + (sx + 0.5) / ss) / size) * side;
+          const z = cz - side / 2 + ((i + (sy + 0.5) / ss) / size) * side;
+          shadeRay(cs, x, top, z, 0, -1, 0, options.shadows ?? false);
+          cr += RGB[0]; cg += RGB[1]; cb += RGB[2];
+        }
+      }
+      const o = (i * size + j) * 3;
+      out[o] = cr * inv; out[o + 1] = cg * inv; out[o + 2] = cb * inv;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,151 @@
+/**
+ * Procedural textures: cheap functions of the hit point, no image lookups (except the MNIST
+ * digits of the dice). Patterned textures use 2-D coordinates projected along the dominant
+ * axis of the world normal, so floors get (x, z) and walls (z or x, y).
+ */
+import type { Texture } from './scene-graph.js';
+
+export const T_SOLID = 0, T_CHECKER = 1, T_STRIPES = 2, T_NOISE = 3, T_BRICKS = 4, T_TILES = 5, T_DIGITS = 6;
+
+const KINDS: Record<Texture['kind'], number> = {
+  solid: T_SOLID, checker: T_CHECKER, stripes: T_STRIPES, noise: T_NOISE, bricks: T_BRICKS, tiles: T_TILES, digits: T_DIGITS,
+};
+
+export interface CompiledTexture {
+  kind: number;
+  r: number; g: number; b: number;
+  r2: number; g2: number; b2: number;
+  /** 1 / scale. */
+  inv: number;
+  /** kind digits: 6 faces x 28 x 28 intensities in [0, 1]. */
+  digits: Float32Array | null;
+}
+
+export const DIGIT_SIZE = 28;
+
+export function compileTexture(t: Texture): CompiledTexture {
+  const kind = KINDS[t.kind];
+  if (kind === undefined) throw new Error(`scene: unknown texture kind "${t.kind}"`);
+  const c2 = t.color2 ?? t.color;
+  const scale = t.scale ?? 1;
+  if (!(scale > 0)) throw new Error(`scene: texture scale must be > 0, got ${scale}`);
+  let digits: Float32Array | null = null;
+  if (kind === T_DIGITS) {
+    const faces = t.digits;
+    const px = DIGIT_SIZE * DIGIT_SIZE;
+    if (!faces || faces.length !== 6 || faces.some((f) => f.length !== px)) {
+      throw new Error(`scene: a digits texture needs 6 images of ${px} values`);
+    }
+    digits = new Float32Array(6 * px);
+    faces.forEach((f, i) => { for (let k = 0; k < px; k++) digits![i * px + k] = f[k] / 255; });
+  }
+  return { kind, r: t.color[0], g: t.color[1], b: t.color[2], r2: c2[0], g2: c2[1], b2: c2[2], inv: 1 / scale, digits };
+}
+
+/** Integer lattice hash in [0, 1). */
+function hash2(ix: number, iy: number): number {
+  let h = (Math.imul(ix, 374761393) + Math.imul(iy, 668265263)) | 0;
+  h = Math.imul(h ^ (h >>> 13), 1274126177);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+function valueNoise(u: number, v: number): number {
+  const iu = Math.floor(u), iv = Math.floor(v);
+  let fu = u - iu, fv = v - iv;
+  fu = fu * fu * (3 - 2 * fu);
+  fv = fv * fv * (3 - 2 * fv);
+  const a = hash2(iu, iv), b = hash2(iu + 1, iv), c = hash2(iu, iv + 1), d = hash2(iu + 1, iv + 1);
+  return (a + (b - a) * fu) * (1 - fv) + (c + (d - c) * fu) * fv;
+}
+
+/**
+ * Albedo at a hit, written to out[0..2]. (px, py, pz) world point, (nx, ny, nz) world normal,
+ * (lx, ly, lz) the point in the object's local frame (digits pick the face from it).
+ */
+export function evalTexture(
+  t: CompiledTexture,
+  px: number, py: number, pz: number, nx: number, ny: number, nz: number,
+  lx: number, ly: number, lz: number, out: Float64Array,
+): void {
+  const kind = t.kind;
+  if (kind === T_SOLID) { out[0] = t.r; out[1] = t.g; out[2] = t.b; return; }
+  if (kind === T_DIGITS) { evalDigits(t, lx, ly, lz, out); return; }
+  const ax = nx < 0 ? -nx : nx, ay = ny < 0 ? -ny : ny, az = nz < 0 ? -nz : nz;
+  let u: number, v: number;
+  if (ay >= ax && ay >= az) { u = px; v = pz; } else if (ax >= az) { u = pz; v = py; } else { u = px; v = py; }
+  u *= t.inv; v *= t.inv;
+  let m = 0; // 0 = colour, 1 = colour2, in between mixes
+  let shade = 1; // per-brick/tile brightness variation
+  switch (kind) {
+    case T_CHECKER:
+      m = (Math.floor(u) + Math.floor(v)) & 1;
+      break;
+    case T_STRIPES:
+      m = Math.floor(u) & 1;
+      break;
+    case T_NOISE:
+      m = 0.65 * valueNoise(u * 4, v * 4) + 0.35 * valueNoise(u * 11 + 17.3, v * 11 + 5.1);
+      break;
+    case T_BRICKS: {
+      const row = Math.floor(v * 2);
+      const uu = u + (row & 1) * 0.5;
+      const col = Math.floor(uu);
+      const fu = uu - col, fv = v * 2 - row;
+      if (fu < 0.04 || fv < 0.08) m = 1;
+      else shade = 0.88 + 0.24 * hash2(col, row);
+      break;
+    }
+    case T_TILES: {
+      const iu = Math.floor(u), iv = Math.floor(v);
+      const fu = u - iu, fv = v - iv;
+      if (fu < 0.035 || fv < 0.035) m = 1;
+      else shade = 0.92 + 0.16 * hash2(iu, iv);
+      break;
+    }
+  }
+  const k = 1 - m;
+  out[0] = (t.r * k + t.r2 * m) * shade;
+  out[1] = (t.g * k + t.g2 * m) * shade;
+  out[2] = (t.b * k + t.b2 * m) * shade;
+}
+
+/**
+ * A cube face digit: the face is the dominant axis of the local point (a cube's faces are where
+ * one coordinate reaches the half-size), (u, v) are oriented so each digit reads upright when
+ * the face is seen from outside (side faces: up = +y; top face: up = -z; bottom: up = +z).
+ */
+function evalDigits(t: CompiledTexture, lx: number, ly: number, lz: number, out: Float64Array): void {
+  const ax = lx < 0 ? -lx : lx, ay = ly < 0 ? -ly : ly, az = lz < 0 ? -lz : lz;
+  let face: number, u: number, v: number, h: number;
+  if (ax >= ay && ax >= az) {
+    h = ax;
+    if (lx > 0) { face = 0; u = -lz; } else { face = 1; u = lz; }
+    v = ly;
+  } else if (ay >= az) {
+    h = ay;
+    u = lx;
+    if (ly > 0) { face = 2; v = -lz; } else { face = 3; v = lz; }
+  } else {
+    h = az;
+    if (lz > 0) { face = 4; u = lx; } else { face = 5; u = -lx; }
+    v = ly;
+  }
+  const N = DIGIT_SIZE;
+  // Bilinear sample at texel centres; u, v in [-h, h] map onto the 28x28 image.
+  const fx = ((u / h) * 0.5 + 0.5) * N - 0.5;
+  const fy = ((-v / h) * 0.5 + 0.5) * N - 0.5;
+  let x0 = Math.floor(fx), y0 = Math.floor(fy);
+  const wx = fx - x0, wy = fy - y0;
+  let x1 = x0 + 1, y1 = y0 + 1;
+  if (x0 < 0) x0 = 0; if (x1 > N - 1) x1 = N - 1; if (x0 > N - 1) x0 = N - 1;
+  if (y0 < 0) y0 = 0; if (y1 > N - 1) y1 = N - 1; if (y0 > N - 1) y0 = N - 1;
+  const d = t.digits!;
+  const off = face * N * N;
+  const a = d[off + y0 * N + x0], b = d[off + y0 * N + x1], c = d[off + y1 * N + x0], e = d[off + y1 * N + x1];
+  const m = (a + (b - a) * wx) * (1 - wy) + (c + (e - c) * wx) * wy;
+  const k = 1 - m;
+  out[0] = t.r * k + t.r2 * m;
+  out[1] = t.g * k + t.g2 * m;
+  out[2] = t.b * k + t.b2 * m;
+}
