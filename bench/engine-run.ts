@@ -3,14 +3,16 @@
  * for every shape on one backend configuration, printing JSON. Run as a child of
  * bench/engine.ts because the wasm thread count is fixed when its module starts.
  *
- * Usage: tsx bench/engine-run.ts <backend> <threads> <batch|0> <seconds-per-cell>
+ * Usage: tsx bench/engine-run.ts <backend> <threads> <batch|0> <seconds-per-cell> [min-runs]
+ * (the pure-JS cpu backend takes seconds per call: it is timed once, without a warm-up).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
 import { setupEngine, shutdownEngine } from '../src/engine/index.js';
 import { CONV_SHAPES, convFlops, outSize, type ConvShape } from './engine-shapes.js';
 
-const [backend, threadsArg, batchArg, secondsArg] = process.argv.slice(2);
+const [backend, threadsArg, batchArg, secondsArg, minRunsArg] = process.argv.slice(2);
+const minRuns = Number(minRunsArg ?? 3);
 const threads = Number(threadsArg);
 const batchOverride = Number(batchArg);
 const budget = Number(secondsArg) * 1000;
@@ -19,10 +21,10 @@ await setupEngine({ backend, threads });
 
 /** Median time of fn over repeats, after one warm-up, within a time budget (at least 3 runs). */
 function timeMs(fn: () => tf.Tensor): number {
-  fn().dispose();
+  if (minRuns > 1) fn().dispose();
   const times: number[] = [];
   const start = performance.now();
-  while (times.length < 3 || (performance.now() - start < budget && times.length < 50)) {
+  while (times.length < minRuns || (performance.now() - start < budget && times.length < 50)) {
     const t0 = performance.now();
     const y = fn();
     y.dataSync();

@@ -28,11 +28,11 @@ function runChild(label: string, cmd: string, args: string[], input?: string): C
   return { label, results: JSON.parse(line).results };
 }
 
-const tfjs = (backend: string, threads: number, batch: number, secs: number) =>
+const tfjs = (backend: string, threads: number, batch: number, secs: number, minRuns = 3) =>
   runChild(`${backend} ${threads}t${batch ? ` (batch ${batch})` : ''}`, process.execPath,
-    ['--import', 'tsx', here('./engine-run.ts'), backend, String(threads), String(batch), String(secs)]);
+    ['--import', 'tsx', here('./engine-run.ts'), backend, String(threads), String(batch), String(secs), String(minRuns)]);
 
-const columns: (Column | null)[] = [tfjs('wasm', 1, 0, seconds), tfjs('wasm', 2, 0, seconds), tfjs('cpu', 1, 1, 0.1)];
+const columns: (Column | null)[] = [tfjs('wasm', 1, 0, seconds), tfjs('wasm', 2, 0, seconds), tfjs('cpu', 1, 1, 0, 1)];
 const python = pythonWithTorch();
 const torch = python
   ? runChild('PyTorch 2t', python, [here('./engine_torch.py'), '2', String(seconds)], JSON.stringify(CONV_SHAPES))
