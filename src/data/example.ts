@@ -57,7 +57,8 @@ export function encodeExample(features: Features): Uint8Array {
     else if (f.kind === 'float') feature[key] = { floatList: { value: Array.from(f.value) } };
     else feature[key] = { int64List: { value: f.value.map((v) => v.toString()) } };
   }
-  return ExampleType.encode(ExampleType.fromObject({ features: { feature } })).finish();
+  const out = ExampleType.encode(ExampleType.fromObject({ features: { feature } })).finish();
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength); // a plain view, not a Node Buffer
 }
 
 /** Parses a serialized Example (throws protobufjs's error on malformed bytes). */
@@ -105,7 +106,7 @@ export function parseScene(bytes: Uint8Array): SceneRecord {
   try {
     features = decodeExample(bytes);
   } catch (e) {
-    throw new Error(`not a tf.train.Example (${(e as Error).message})`);
+    throw new Error(`not a tf.train.Example (${(e as Error).message})`, { cause: e });
   }
   const frames = features.get('frames');
   const cameras = features.get('cameras');

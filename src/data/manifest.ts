@@ -80,7 +80,7 @@ export async function readManifest(datasetDir: string): Promise<Manifest | undef
   try {
     return JSON.parse(text) as Manifest;
   } catch (e) {
-    throw new Error(`${manifestPath(datasetDir)}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${manifestPath(datasetDir)}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
 }
 

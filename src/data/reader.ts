@@ -162,19 +162,24 @@ export async function* batches(opts: ReaderOptions): AsyncGenerator<Batch> {
 
   const stream = sceneStream(opts, files, start);
   let batchNo = start.batch;
-  for (;;) {
-    const chosen: Positioned[] = [];
-    while (chosen.length < opts.batchSize) {
-      const next = await stream.next();
-      if (next.done) break;
-      chosen.push(next.value);
+  try {
+    for (;;) {
+      const chosen: Positioned[] = [];
+      while (chosen.length < opts.batchSize) {
+        const next = await stream.next();
+        if (next.done) break;
+        chosen.push(next.value);
+      }
+      if (chosen.length === 0 || (chosen.length < opts.batchSize && opts.dropRemainder)) return;
+      const end = chosen[chosen.length - 1];
+      const state: ReaderState = { seed, epoch: end.epoch, position: end.position, batch: batchNo + 1 };
+      const batch = assembleBatch(opts, chosen.map((c) => c.scene), Rng.from(seed, 'views', batchNo), Q, state);
+      batchNo++;
+      if (batch) yield batch;
     }
-    if (chosen.length === 0 || (chosen.length < opts.batchSize && opts.dropRemainder)) return;
-    const end = chosen[chosen.length - 1];
-    const state: ReaderState = { seed, epoch: end.epoch, position: end.position, batch: batchNo + 1 };
-    const batch = assembleBatch(opts, chosen.map((c) => c.scene), Rng.from(seed, 'views', batchNo), Q, state);
-    batchNo++;
-    if (batch) yield batch;
+  } finally {
+    // Closes the open file when the consumer stops early.
+    await stream.return(undefined);
   }
 }
 

@@ -2,9 +2,10 @@
  * A tiny stand-in world for the data pipeline tests, so they need neither the real worlds nor
  * the ray tracer. A scene is one coloured disc on a two-tone background; a camera is a point on
  * a ring. The "rendering" is a cheap pure function of scene and camera, different per view.
- * `loadSource('mazes')` also provides a map, to exercise the `map` feature.
+ * `loadSource('mazes')` also provides a map, to exercise the `map` feature, and
+ * `loadSource('mnist-dice')` gives a world whose scene 3 fails, to exercise error handling.
  */
-import type { Rng } from '../../src/random/rng.js';
+import { Rng } from '../../src/random/rng.js';
 import type { Camera, SceneGraph, World, WorldName } from '../../src/scenes/index.js';
 import type { SceneSource } from '../../src/data/source.js';
 
@@ -20,6 +21,7 @@ function world(name: WorldName): World {
     defaultViews: 4,
     defaultSize: 16,
     generate(rng: Rng): SceneGraph {
+      if (name === 'mnist-dice' && rng.getState().state === Rng.from(1, name, 'train', 3).getState().state) throw new Error('fake failure');
       const scene: FakeScene = { world: name, color: [rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)], radius: rng.uniform(0.2, 0.45) };
       return scene as unknown as SceneGraph;
     },
