@@ -1,0 +1,73 @@
+/**
+ * GQN configuration and presets, as plain data (saved beside every checkpoint).
+ * Sizes follow the paper's supplementary (see shared reference, section 2).
+ */
+export type RepresentationKind = 'pool' | 'tower' | 'pyramid';
+
+export interface GqnConfig {
+  /** Square image side; the latent grid is imageSize / scale. */
+  imageSize: number;
+  imageChannels: number;
+  /** Viewpoint vector: (x, y, z, cos yaw, sin yaw, cos pitch, sin pitch). */
+  viewpointSize: number;
+  representation: RepresentationKind;
+  /** Channels of r. */
+  rChannels: number;
+  /** Hidden channels of the tower's inner convolutions. */
+  towerHidden: number;
+  /** Hidden (and cell) channels of both cores. */
+  hChannels: number;
+  /** Latent channels per step. */
+  zChannels: number;
+  /** Canvas channels. */
+  uChannels: number;
+  /** Generation steps L. */
+  steps: number;
+  /** One core for all L steps (memory saver) or one per step (paper). */
+  shareCores: boolean;
+  /** Kernel of the cores and of the prior/posterior heads. */
+  coreKernel: number;
+  /** Down/up-sampling factor between image and latent grid (4 in the paper). */
+  scale: number;
+}
+
+export const PRESETS: Record<string, GqnConfig> = {
+  paper: {
+    imageSize: 64, imageChannels: 3, viewpointSize: 7,
+    representation: 'pool', rChannels: 256, towerHidden: 128,
+    hChannels: 128, zChannels: 3, uChannels: 128,
+    steps: 12, shareCores: false, coreKernel: 5, scale: 4,
+  },
+  // Designed for quality per CPU-second on 2 cores: 32x32 images, narrower networks, shared
+  // cores, fewer steps (see docs/models.md for what was measured).
+  cpu: {
+    imageSize: 32, imageChannels: 3, viewpointSize: 7,
+    representation: 'pool', rChannels: 128, towerHidden: 64,
+    hChannels: 64, zChannels: 3, uChannels: 64,
+    steps: 6, shareCores: true, coreKernel: 5, scale: 4,
+  },
+};
+
+export function preset(name: string): GqnConfig {
+  const p = PRESETS[name];
+  if (p == null) throw new Error(`--preset: expected one of ${Object.keys(PRESETS).join(', ')}, got '${name}'`);
+  return { ...p };
+}
+
+/** Checks a configuration; every message names the field and what was expected. */
+export function validateConfig(c: GqnConfig): GqnConfig {
+  const positive = ['imageSize', 'imageChannels', 'viewpointSize', 'rChannels', 'towerHidden', 'hChannels', 'zChannels', 'uChannels', 'steps', 'coreKernel', 'scale'] as const;
+  for (const k of positive) {
+    if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`config.${k}: expected a positive integer, got ${c[k]}`);
+  }
+  if (!['pool', 'tower', 'pyramid'].includes(c.representation)) {
+    throw new Error(`config.representation: expected pool, tower or pyramid, got '${c.representation}'`);
+  }
+  if (c.imageSize % c.scale !== 0) throw new Error(`config.imageSize: ${c.imageSize} is not a multiple of config.scale ${c.scale}`);
+  if (c.scale !== 4 && c.representation !== 'pyramid') throw new Error(`config.scale: the tower representation downsamples by 4; got ${c.scale}`);
+  if (c.coreKernel % 2 !== 1) throw new Error(`config.coreKernel: expected an odd kernel, got ${c.coreKernel}`);
+  if (c.representation === 'pyramid' && (c.imageSize % 8 !== 0 || c.imageSize < 16)) {
+    throw new Error(`config.imageSize: the pyramid needs a multiple of 8 >= 16, got ${c.imageSize}`);
+  }
+  return c;
+}

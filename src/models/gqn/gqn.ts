@@ -1,0 +1,91 @@
+/**
+ * The Generative Query Network (Eslami et al. 2018): r = sum_k f(x^k, v^k) over the context
+ * views, and a conditional DRAW generator g(x^q | v^q, r) trained on the ELBO
+ *
+ *   log p(x^q | v^q, r) >= E_q[log g(x^q | z, v^q, r)] - KL[q(z | x^q, v^q, r) || pi(z | v^q, r)].
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { ParamStore } from '../layers/params.js';
+import { validateConfig, type GqnConfig } from './config.js';
+import { gaussianNll } from './gaussian.js';
+import { Generator } from './generator.js';
+import { makeRepresentation, type Representation } from './representation.js';
+
+/** One training batch: B scenes, M context views each, one query view each. */
+export interface QueryBatch {
+  /** Context images [B, M, S, S, C] in [0, 1]. */
+  contextImages: tf.Tensor5D;
+  /** Context viewpoints [B, M, 7]. */
+  contextViewpoints: tf.Tensor3D;
+  /** Query image [B, S, S, C]. */
+  queryImage: tf.Tensor4D;
+  /** Query viewpoint [B, 7]. */
+  queryViewpoint: tf.Tensor2D;
+}
+
+export interface Elbo {
+  /** -ELBO averaged over the batch: the training loss. */
+  loss: tf.Scalar;
+  /** Per-image NLL [B] and KL [B] (nats). */
+  nll: tf.Tensor1D;
+  kl: tf.Tensor1D;
+  klPerStep: tf.Tensor2D;
+  /** Posterior reconstruction [B, S, S, C]. */
+  mean: tf.Tensor4D;
+  /** The representation used [B, side, side, r]. */
+  r: tf.Tensor4D;
+}
+
+export class GQN {
+  readonly store: ParamStore;
+  readonly representation: Representation;
+  readonly generator: Generator;
+
+  constructor(readonly config: GqnConfig, seed: number) {
+    validateConfig(config);
+    this.store = new ParamStore(seed);
+    this.representation = makeRepresentation(this.store, config);
+    this.generator = new Generator(this.store, config);
+  }
+
+  /** r = sum over the M context views of f(x^k, v^k): [B, side, side, r]. */
+  represent(images: tf.Tensor5D, viewpoints: tf.Tensor3D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const [b, m, s, , ch] = images.shape;
+      const flat = this.representation.apply(
+        tf.reshape(images, [b * m, s, s, ch]),
+        tf.reshape(viewpoints, [b * m, viewpoints.shape[2]]),
+      );
+      const [, side, , rc] = flat.shape;
+      return tf.sum(tf.reshape(flat, [b, m, side, side, rc]), 1) as tf.Tensor4D;
+    });
+  }
+
+  /** Standard normal noise for the L latent steps, seeded. */
+  noise(batch: number, seed: number): tf.Tensor4D[] {
+    const g = this.generator.grid;
+    return Array.from({ length: this.config.steps }, (_, l) =>
+      tf.randomNormal([batch, g, g, this.config.zChannels], 0, 1, 'float32', seed + l) as tf.Tensor4D);
+  }
+
+  /** -ELBO of the query image with observation noise sigma; eps from `noise`. */
+  elbo(batch: QueryBatch, sigma: number, eps: tf.Tensor4D[]): Elbo {
+    return tf.tidy(() => {
+      const r = this.represent(batch.contextImages, batch.contextViewpoints);
+      const { mean, kl, klPerStep } = this.generator.infer(batch.queryImage, batch.queryViewpoint, r, eps);
+      const nll = gaussianNll(batch.queryImage, mean, sigma);
+      const loss = tf.mean(tf.add(nll, kl)) as tf.Scalar;
+      return { loss, nll, kl, klPerStep, mean, r };
+    });
+  }
+
+  /** An image of the query view drawn from the prior (no target needed). */
+  sample(viewpoint: tf.Tensor2D, r: tf.Tensor4D, eps: tf.Tensor4D[]): tf.Tensor4D {
+    return tf.tidy(() => this.generator.generate(viewpoint, r, eps));
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Convolutional LSTM cell (Shi et al. 2015), as in GQN's generation and inference cores.
+ *
+ *   [i, f, o, g] = conv([input, h]) ;  c' = sigmoid(f) c + sigmoid(i) tanh(g) ;  h' = sigmoid(o) tanh(c')
+ *
+ * One weight covers [input, h] (PyTorch port layout: `conv.weight` [4h, in + h, k, k], gates in
+ * the order i, f, o, g). A convolution is linear in its input channels, so the part of the input
+ * that does not change across the L steps of one query (viewpoint, representation, target
+ * image) is convolved once per query by `precompute` and added at every step.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { Conv2d } from './conv2d.js';
+import type { ParamStore } from './params.js';
+
+export interface LstmState {
+  h: tf.Tensor4D;
+  c: tf.Tensor4D;
+}
+
+export class ConvLSTMCell {
+  readonly conv: Conv2d;
+
+  /**
+   * @param invariantChannels leading input channels that are the same at every step
+   * @param inputChannels all input channels (invariant first), excluding the hidden state
+   */
+  constructor(store: ParamStore, name: string, readonly inputChannels: number, readonly hiddenChannels: number, kernel: number, readonly invariantChannels = 0) {
+    this.conv = new Conv2d(store, `${name}.conv`, inputChannels + hiddenChannels, 4 * hiddenChannels, kernel);
+  }
+
+  /** conv(invariant input) + bias: computed once per query. */
+  precompute(invariant: tf.Tensor4D): tf.Tensor4D {
+    const w = tf.slice(this.conv.weight, [0, 0, 0, 0], [-1, -1, this.invariantChannels, -1]) as tf.Tensor4D;
+    return tf.add(tf.conv2d(invariant, w, 1, 'same'), this.conv.bias!);
+  }
+
+  /**
+   * One step. `varying` holds the input channels after the invariant ones; `pre` is
+   * `precompute(invariant)` (or null when invariantChannels is 0).
+   */
+  step(varying: tf.Tensor4D, state: LstmState, pre: tf.Tensor4D | null): LstmState {
+    const w = tf.slice(this.conv.weight, [0, 0, this.invariantChannels, 0], [-1, -1, -1, -1]) as tf.Tensor4D;
+    let gates = tf.conv2d(tf.concat([varying, state.h], 3), w, 1, 'same');
+    gates = pre ? tf.add(gates, pre) : tf.add(gates, this.conv.bias!);
+    const [i, f, o, g] = tf.split(gates, 4, 3) as tf.Tensor4D[];
+    const c: tf.Tensor4D = tf.add(tf.mul(tf.sigmoid(f), state.c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+    const h: tf.Tensor4D = tf.mul(tf.sigmoid(o), tf.tanh(c));
+    return { h, c };
+  }
+}
