@@ -72,54 +72,65 @@ function toByte(x: number): number {
   return v > 0 ? (v < 255 ? v : 255) : 0; // NaN -> 0
 }
 
-/**
- * Renders the scene from `camera` into linear float RGB (size*size*3, row-major from the top
- * row, not clamped): the byte image before rounding, for tests and float pipelines.
- */
-export function renderViewLinear(scene: SceneGraph, camera: Camera, size: number, options: RenderOptions = {}): Float32Array {
+/** Shared pixel loop; writes linear floats or clamped bytes, so neither path needs a second pass. */
+function renderInto<T extends Float32Array | Uint8Array>(
+  out: T, scene: SceneGraph, camera: Camera, size: number, options: RenderOptions,
+): T {
   if (!Number.isInteger(size) || size < 1) throw new Error(`renderView: size must be a positive integer, got ${size}`);
   const [ox, oy, oz] = camera.position;
   if (![ox, oy, oz, camera.yaw, camera.pitch].every(Number.isFinite)) throw new Error('renderView: camera must be finite numbers');
+  const bytes = out instanceof Uint8Array;
   const cs = getCompiled(scene);
   const { forward: f, right: r, up: u } = cameraBasis(camera);
+  const f0 = f[0], f1 = f[1], f2 = f[2], r0 = r[0], r1 = r[1], r2 = r[2], u0 = u[0], u1 = u[1], u2 = u[2];
   const tanH = Math.tan(cs.fov / 2);
   const shadows = options.shadows ?? true;
   const ss = options.antialias ? 2 : 1;
   const inv = 1 / (ss * ss);
-  const out = new Float32Array(size * size * 3);
   const step = (2 * tanH) / size;
-  for (let i = 0; i < size; i++) {
-    for (let j = 0; j < size; j++) {
+  for (let i = 0, o = 0; i < size; i++) {
+    for (let j = 0; j < size; j++, o += 3) {
       let cr = 0, cg = 0, cb = 0;
       for (let sy = 0; sy < ss; sy++) {
         const v = tanH - (i + (sy + 0.5) / ss) * step;
         for (let sx = 0; sx < ss; sx++) {
           const h = (j + (sx + 0.5) / ss) * step - tanH;
-          let dx = f[0] + h * r[0] + v * u[0];
-          let dy = f[1] + h * r[1] + v * u[1];
-          let dz = f[2] + h * r[2] + v * u[2];
+          let dx = f0 + h * r0 + v * u0;
+          let dy = f1 + h * r1 + v * u1;
+          let dz = f2 + h * r2 + v * u2;
           const l = 1 / Math.sqrt(dx * dx + dy * dy + dz * dz);
           dx *= l; dy *= l; dz *= l;
           shadeRay(cs, ox, oy, oz, dx, dy, dz, shadows);
           cr += RGB[0]; cg += RGB[1]; cb += RGB[2];
         }
       }
-      const o = (i * size + j) * 3;
-      out[o] = cr * inv; out[o + 1] = cg * inv; out[o + 2] = cb * inv;
+      if (bytes) {
+        out[o] = toByte(cr * inv); out[o + 1] = toByte(cg * inv); out[o + 2] = toByte(cb * inv);
+      } else {
+        out[o] = cr * inv; out[o + 1] = cg * inv; out[o + 2] = cb * inv;
+      }
     }
   }
   return out;
+}
+
+/**
+ * Renders the scene from `camera` into linear float RGB (size*size*3, row-major from the top
+ * row, not clamped): the byte image before rounding, for tests and float pipelines.
+ */
+export function renderViewLinear(scene: SceneGraph, camera: Camera, size: number, options: RenderOptions = {}): Float32Array {
+  return renderInto(new Float32Array(size * size * 3), scene, camera, size, options);
+}
+
+/** Renders the scene from `camera`: size*size*3 RGB bytes, row-major from the top row. */
+export function renderView(scene: SceneGraph, camera: Camera, size: number, options: RenderOptions = {}): Uint8Array {
+  return renderInto(new Uint8Array(size * size * 3), scene, camera, size, options);
 }
 
 function toBytes(linear: Float32Array): Uint8Array {
   const out = new Uint8Array(linear.length);
   for (let i = 0; i < linear.length; i++) out[i] = toByte(linear[i]);
   return out;
-}
-
-/** Renders the scene from `camera`: size*size*3 RGB bytes, row-major from the top row. */
-export function renderView(scene: SceneGraph, camera: Camera, size: number, options: RenderOptions = {}): Uint8Array {
-  return toBytes(renderViewLinear(scene, camera, size, options));
 }
 
 /**
