@@ -22,10 +22,11 @@ const STD_CHROMA_Q = [
 ];
 
 /** ZIGZAG[i] = natural index of the i-th coefficient in zigzag order. */
-const ZIGZAG = [
+// prettier-ignore
+const ZIGZAG = Uint8Array.from([
   0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56,
   57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
-];
+]);
 
 // Annex K.3: the standard Huffman tables (BITS = codes per length 1..16, then the symbols).
 const DC_LUMA_BITS = [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
@@ -93,7 +94,7 @@ interface QuantTables {
   /** Quantizer values as written to DQT, natural order. */
   luma: Uint8Array;
   chroma: Uint8Array;
-  /** 1 / (q * aan_row * aan_col * 8), natural order: multiply a float-DCT output by this. */
+  /** 1 / (q * aan_row * aan_col * 8) in zigzag order: multiply float-DCT output k = ZIGZAG[i] by [i]. */
   lumaDiv: Float64Array;
   chromaDiv: Float64Array;
 }
@@ -109,9 +110,10 @@ function quantTables(quality: number): QuantTables {
   const make = (base: number[]) => {
     const t = new Uint8Array(64);
     const div = new Float64Array(64);
+    for (let i = 0; i < 64; i++) t[i] = Math.min(255, Math.max(1, Math.floor((base[i] * scale + 50) / 100)));
     for (let i = 0; i < 64; i++) {
-      t[i] = Math.min(255, Math.max(1, Math.floor((base[i] * scale + 50) / 100)));
-      div[i] = 1 / (t[i] * AAN_SCALE[i >> 3] * AAN_SCALE[i & 7] * 8);
+      const k = ZIGZAG[i];
+      div[i] = 1 / (t[k] * AAN_SCALE[k >> 3] * AAN_SCALE[k & 7] * 8);
     }
     return { t, div };
   };
@@ -225,21 +227,14 @@ function fdct(d: Float64Array): void {
 
 /** Number of bits needed for |v| (JPEG "category" / SSSS). */
 function magnitudeBits(v: number): number {
-  let a = v < 0 ? -v : v;
-  let n = 0;
-  while (a) {
-    n++;
-    a >>= 1;
-  }
-  return n;
+  return 32 - Math.clz32(v < 0 ? -v : v);
 }
 
 /** DCT, quantize, and Huffman-code one block; returns the block's DC value for prediction. */
 function encodeBlock(w: ByteWriter, block: Float64Array, div: Float64Array, prevDc: number, dc: HuffmanTable, ac: HuffmanTable): number {
   fdct(block);
   for (let i = 0; i < 64; i++) {
-    const k = ZIGZAG[i];
-    const v = block[k] * div[k];
+    const v = block[ZIGZAG[i]] * div[i];
     COEF[i] = v > 0 ? (v + 0.5) | 0 : -((-v + 0.5) | 0);
   }
   // DC: difference from the previous block of the same component.
