@@ -8,6 +8,7 @@ import { dataCommand } from './data.js';
 import { demoCommand } from './demo.js';
 import { doctorCommand } from './doctor.js';
 import { nonNegativeInt, positiveInt } from './options.js';
+import { trainCommand } from './train.js';
 
 export function buildProgram(): Command {
   const program = new Command('gqn')
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   program.addCommand(doctorCommand());
   program.addCommand(demoCommand());
   program.addCommand(dataCommand());
+  program.addCommand(trainCommand());
   return program;
 }
 

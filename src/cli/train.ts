@@ -1,0 +1,105 @@
+/** `gqn train`: trains a GQN preset on a dataset folder, with checkpoints and resume. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+
+import { setupEngine, shutdownEngine } from '../engine/index.js';
+import { PRESETS, preset } from '../models/gqn/config.js';
+import { PAPER_ADAM } from '../train/adam.js';
+import { TRAIN_DEFAULTS } from '../train/defaults.js';
+import type { RunConfig } from '../train/run-config.js';
+import { train, type Metrics } from '../train/trainer.js';
+import { globalOptions, positiveInt } from './options.js';
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number.');
+  return n;
+}
+
+function contextViews(value: string): number | 'random' {
+  return value === 'random' ? 'random' : positiveInt(value);
+}
+
+interface Opts {
+  preset: string; data: string; out: string; steps?: number; batch?: number; resume?: boolean;
+  contextViews: number | 'random'; checkpointEvery: number; logEvery: number;
+  sigmaStart?: number; sigmaEnd?: number; sigmaSteps?: number; lrStart?: number; lrEnd?: number; lrSteps?: number;
+}
+
+export function trainCommand(): Command {
+  return new Command('train')
+    .description('train a GQN on a dataset (gqn-datasets layout) with checkpoints; --resume continues the same curve')
+    .addOption(new Option('--preset <name>', 'model preset').choices(Object.keys(PRESETS)).default('cpu'))
+    .requiredOption('--data <dir>', 'dataset folder, e.g. data/shepard-metzler-7 (with train/ inside)')
+    .requiredOption('--out <run>', 'run folder (config, checkpoints, metrics)')
+    .option('--steps <n>', 'train until this step', positiveInt)
+    .option('--batch <n>', 'scenes per batch', positiveInt)
+    .option('--resume', 'continue from the latest checkpoint in --out')
+    .option('--context-views <n|random>', "context views per batch, or 'random' for M ~ U{1..K-1}", contextViews, 'random')
+    .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 500)
+    .option('--log-every <n>', 'steps between metric lines', positiveInt, 10)
+    .option('--sigma-start <x>', 'observation sigma at step 0', positiveNumber)
+    .option('--sigma-end <x>', 'observation sigma after annealing', positiveNumber)
+    .option('--sigma-steps <n>', 'steps over which sigma anneals', positiveInt)
+    .option('--lr-start <x>', 'learning rate at step 0', positiveNumber)
+    .option('--lr-end <x>', 'learning rate after annealing', positiveNumber)
+    .option('--lr-steps <n>', 'steps over which the learning rate anneals', positiveInt)
+    .action(async (opts: Opts, command: Command) => {
+      const g = globalOptions(command);
+      const d = TRAIN_DEFAULTS[opts.preset];
+      const config: RunConfig = {
+        format: 'gqn-run/1',
+        model: preset(opts.preset),
+        train: {
+          preset: opts.preset, data: opts.data, batch: opts.batch ?? d.batch, steps: opts.steps ?? d.steps, seed: g.seed,
+          contextViews: opts.contextViews,
+          sigma: { start: opts.sigmaStart ?? d.sigma.start, end: opts.sigmaEnd ?? d.sigma.end, steps: opts.sigmaSteps ?? d.sigma.steps },
+          lr: { start: opts.lrStart ?? d.lr.start, end: opts.lrEnd ?? d.lr.end, steps: opts.lrSteps ?? d.lr.steps },
+          adam: PAPER_ADAM, checkpointEvery: opts.checkpointEvery, logEvery: opts.logEvery,
+        },
+      };
+      const info = await setupEngine({ backend: g.backend, threads: g.threads });
+      process.stderr.write(`gqn train: preset ${opts.preset} on ${info.backend} (${info.threads} threads), run ${opts.out}\n`);
+      let stop = false;
+      const onSignal = (signal: string) => {
+        if (stop) process.exit(130); // a second signal: leave now
+        stop = true;
+        process.stderr.write(`\n${signal}: checkpointing, then stopping (again to quit at once)\n`);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const tty = process.stderr.isTTY;
+      const bar = tty ? new cliProgress.SingleBar({
+        format: 'step {value}/{total} |{bar}| {sps} steps/s | ETA {eta_formatted} | -ELBO {elbo} | NLL {nll} | KL {kl} | sigma {sigma} | lr {lr}',
+        etaBuffer: 50, hideCursor: true,
+      }, cliProgress.Presets.shades_classic) : null;
+      const fields = (m: Metrics) => ({
+        sps: m.stepsPerSecond.toFixed(2), elbo: m.elbo.toFixed(1), nll: m.nll.toFixed(1), kl: m.kl.toFixed(1),
+        sigma: m.sigma.toFixed(3), lr: m.lr.toExponential(2),
+      });
+      let started = false;
+      const result = await train(opts.out, config, opts.resume === true, {
+        shouldStop: () => stop,
+        onNote: (text) => {
+          if (bar && started) bar.stop();
+          process.stderr.write(`${text}\n`);
+          if (bar && started) started = false;
+        },
+        onStep: (m) => {
+          if (bar) {
+            if (!started) {
+              bar.start(config.train.steps, m.step - 1, fields(m));
+              started = true;
+            }
+            bar.update(m.step, fields(m));
+          } else if (m.step % config.train.logEvery === 0) {
+            const f = fields(m);
+            process.stderr.write(`step ${m.step}/${config.train.steps} ${f.sps} steps/s -ELBO ${f.elbo} NLL ${f.nll} KL ${f.kl} sigma ${f.sigma} lr ${f.lr}\n`);
+          }
+        },
+      });
+      if (bar && started) bar.stop();
+      process.stderr.write(`gqn train: stopped at step ${result.step}${result.stoppedEarly ? ' (interrupted)' : ''}; ${result.rejected} steps rejected; checkpoint ${result.lastCheckpoint}\n`);
+      await shutdownEngine();
+    });
+}

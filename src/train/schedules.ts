@@ -1,0 +1,18 @@
+/**
+ * Annealing schedules of the paper: linear from `start` to `end` over `steps`, then constant.
+ * sigma: 2.0 -> 0.7 over 2e5 steps; learning rate: 5e-4 -> 5e-5 over 1.6e6 steps.
+ */
+export interface Linear {
+  start: number;
+  end: number;
+  steps: number;
+}
+
+export const PAPER_SIGMA: Linear = { start: 2.0, end: 0.7, steps: 2e5 };
+export const PAPER_LR: Linear = { start: 5e-4, end: 5e-5, steps: 1.6e6 };
+
+export function linearAt(s: Linear, step: number): number {
+  if (step >= s.steps) return s.end;
+  if (step <= 0) return s.start;
+  return s.start + (s.end - s.start) * (step / s.steps);
+}
