@@ -196,6 +196,7 @@ function assembleBatch(opts: ReaderOptions, scenes: LocatedScene[], rng: Rng, Q:
     M = rng.int(1, minK - Q);
   } else {
     M = opts.contextViews;
+    if (!Number.isInteger(M) || M < 0) throw new Error(`contextViews must be a non-negative integer or 'random', got ${M}`);
     if (M + Q > minK) throw new Error(`${M} context + ${Q} query views asked for, but scenes have ${minK} views`);
   }
   const decoded: { scene: LocatedScene; ctx: Uint8Array[]; qry: Uint8Array[]; ctxK: number[]; qryK: number[]; side: number }[] = [];

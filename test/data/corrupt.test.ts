@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { DataError } from '../../src/data/errors.js';
 import { encodeExample, encodeScene, type Features } from '../../src/data/example.js';
 import { encodeJpeg } from '../../src/data/jpeg.js';
+import { openReader } from '../../src/data/prefetch.js';
 import { batches } from '../../src/data/reader.js';
 import { readSceneRecords } from '../../src/data/records.js';
 import { frameRecord } from '../../src/data/tfrecord.js';
@@ -159,4 +160,24 @@ test('a JPEG that starts right but does not decode: error at decode time, naming
   await assert.rejects(async () => {
     for await (const _ of batches({ dir, batchSize: 4, epochs: 1, shuffle: false, contextViews: 2, queryViews: 1 })) void _;
   }, /record 1 at byte \d+: frame 2: JPEG does not decode/);
+});
+
+test('the prefetching reader passes DataErrors and skipped records back from its worker', async () => {
+  const { dir, file, bytes, offsets } = datasetWith(four());
+  bytes[offsets[2] + 12 + 20] ^= 0x40;
+  writeFileSync(file, bytes);
+  const strict = openReader({ dir, batchSize: 2, epochs: 1, shuffle: false, prefetch: 2 });
+  await assert.rejects(
+    async () => {
+      for await (const _ of strict) void _;
+    },
+    (e: unknown) => e instanceof DataError && e.file === file && e.record === 2 && e.offset === offsets[2] && /data CRC mismatch/.test(e.message),
+  );
+  await strict.close();
+  const lenient = openReader({ dir, batchSize: 2, epochs: 1, shuffle: false, prefetch: 2, skipCorrupt: true });
+  let scenes = 0;
+  for await (const b of lenient) scenes += b.scenes.length;
+  assert.equal(scenes, 3);
+  assert.equal(lenient.corrupt.length, 1);
+  assert.equal(lenient.corrupt[0].record, 2);
 });
