@@ -25,7 +25,10 @@ export class Adam {
   private slot(map: Map<string, tf.Variable>, name: string, like: tf.Tensor): tf.Variable {
     let s = map.get(name);
     if (s == null) {
-      s = tf.variable(tf.zerosLike(like), false, `${name}/${map === this.m ? 'm' : 'v'}`);
+      // Unnamed: tfjs names variables globally, and two optimizers may live side by side.
+      const zeros = tf.zerosLike(like);
+      s = tf.variable(zeros, false);
+      zeros.dispose();
       map.set(name, s);
     }
     return s;

@@ -114,7 +114,7 @@ export async function loadCheckpoint(dir: string, store: ParamStore, adam: Adam)
       const a = tensors.get(`${p.name}/${suffix}`);
       if (a == null) continue;
       const t = fromTorchArray(a, p.layout);
-      map.set(p.name, tf.variable(t, false, `${p.name}/${suffix}`));
+      map.set(p.name, tf.variable(t, false));
       t.dispose();
     }
   }

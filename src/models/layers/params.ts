@@ -31,7 +31,8 @@ export class ParamStore {
     if (this.params.has(name)) throw new Error(`ParamStore: duplicate parameter ${name}`);
     const bound = 1 / Math.sqrt(fanIn);
     const value = tf.randomUniform(shape, -bound, bound, 'float32', deriveSeed(this.seed, name));
-    const variable = tf.variable(value, true, name);
+    // tfjs registers variable names globally; ours live in this store so models can coexist.
+    const variable = tf.variable(value, true);
     value.dispose();
     this.params.set(name, { name, variable, layout });
     return variable;

@@ -1,0 +1,8 @@
+/** A GQN small enough to train a few steps in a test. */
+import type { GqnConfig } from '../../src/models/gqn/config.js';
+
+export const TINY: GqnConfig = {
+  imageSize: 16, imageChannels: 3, viewpointSize: 7, representation: 'pool',
+  rChannels: 16, towerHidden: 8, hChannels: 8, zChannels: 2, uChannels: 8,
+  steps: 2, shareCores: false, coreKernel: 3, scale: 4,
+};
