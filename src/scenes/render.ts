@@ -4,7 +4,8 @@
  */
 import { cameraBasis, type Camera } from './camera.js';
 import { compileScene, LIGHT_STRIDE, type CompiledScene } from './compile.js';
-import { HIT, H_L, H_N, H_P, H_TEX, traceAny, traceClosest } from './intersect.js';
+import { HIT, H_N, H_P, H_TEX } from './hit-record.js';
+import { traceAny, traceClosest } from './intersect.js';
 import type { SceneGraph } from './scene-graph.js';
 import { evalTexture } from './textures.js';
 
@@ -33,22 +34,29 @@ export function getCompiled(scene: SceneGraph): CompiledScene {
   return cs;
 }
 
-/** Colour seen along a ray, written to RGB. */
-function shadeRay(
-  cs: CompiledScene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, shadows: boolean,
-): void {
-  if (!traceClosest(cs, ox, oy, oz, dx, dy, dz, Infinity)) {
+/** Camera ray and shadow ray buffers: [ox, oy, oz, dx, dy, dz, tMax]. */
+const EYE = new Float64Array(7);
+const SHADOW = new Float64Array(7);
+
+/** Colour seen along EYE (tMax = Infinity), written to RGB. */
+function shadeRay(cs: CompiledScene, shadows: boolean): void {
+  const ray = EYE;
+  if (!traceClosest(cs, ray)) {
     RGB[0] = cs.background[0]; RGB[1] = cs.background[1]; RGB[2] = cs.background[2];
     return;
   }
   let nx = HIT[H_N], ny = HIT[H_N + 1], nz = HIT[H_N + 2];
   // Face the viewer: planes are two-sided and rays from inside a solid see its inner side.
-  if (nx * dx + ny * dy + nz * dz > 0) { nx = -nx; ny = -ny; nz = -nz; }
+  if (nx * ray[3] + ny * ray[4] + nz * ray[5] > 0) {
+    nx = -nx; ny = -ny; nz = -nz;
+    HIT[H_N] = nx; HIT[H_N + 1] = ny; HIT[H_N + 2] = nz;
+  }
   const px = HIT[H_P], py = HIT[H_P + 1], pz = HIT[H_P + 2];
-  evalTexture(cs.textures[HIT[H_TEX]], px, py, pz, nx, ny, nz, HIT[H_L], HIT[H_L + 1], HIT[H_L + 2], ALBEDO);
+  evalTexture(cs.textures[HIT[H_TEX] | 0], HIT, ALBEDO);
   let lr = cs.ambient[0], lg = cs.ambient[1], lb = cs.ambient[2];
   const lights = cs.lights;
-  const sx = px + nx * SHADOW_BIAS, sy = py + ny * SHADOW_BIAS, sz = pz + nz * SHADOW_BIAS;
+  const sh = SHADOW;
+  sh[0] = px + nx * SHADOW_BIAS; sh[1] = py + ny * SHADOW_BIAS; sh[2] = pz + nz * SHADOW_BIAS;
   for (let i = 0, b = 0; i < cs.lightCount; i++, b += LIGHT_STRIDE) {
     let lx: number, ly: number, lz: number, dist: number;
     if (lights[b] === 0) {
@@ -61,7 +69,10 @@ function shadeRay(
     }
     const ndl = nx * lx + ny * ly + nz * lz;
     if (ndl <= 0) continue;
-    if (shadows && traceAny(cs, sx, sy, sz, lx, ly, lz, dist)) continue;
+    if (shadows) {
+      sh[3] = lx; sh[4] = ly; sh[5] = lz; sh[6] = dist;
+      if (traceAny(cs, sh)) continue;
+    }
     lr += ndl * lights[b + 4]; lg += ndl * lights[b + 5]; lb += ndl * lights[b + 6];
   }
   RGB[0] = ALBEDO[0] * lr; RGB[1] = ALBEDO[1] * lg; RGB[2] = ALBEDO[2] * lb;
@@ -95,12 +106,13 @@ function renderInto<T extends Float32Array | Uint8Array>(
         const v = tanH - (i + (sy + 0.5) / ss) * step;
         for (let sx = 0; sx < ss; sx++) {
           const h = (j + (sx + 0.5) / ss) * step - tanH;
-          let dx = f0 + h * r0 + v * u0;
-          let dy = f1 + h * r1 + v * u1;
-          let dz = f2 + h * r2 + v * u2;
+          const dx = f0 + h * r0 + v * u0;
+          const dy = f1 + h * r1 + v * u1;
+          const dz = f2 + h * r2 + v * u2;
           const l = 1 / Math.sqrt(dx * dx + dy * dy + dz * dz);
-          dx *= l; dy *= l; dz *= l;
-          shadeRay(cs, ox, oy, oz, dx, dy, dz, shadows);
+          EYE[0] = ox; EYE[1] = oy; EYE[2] = oz;
+          EYE[3] = dx * l; EYE[4] = dy * l; EYE[5] = dz * l; EYE[6] = Infinity;
+          shadeRay(cs, shadows);
           cr += RGB[0]; cg += RGB[1]; cb += RGB[2];
         }
       }
@@ -135,7 +147,8 @@ function toBytes(linear: Float32Array): Uint8Array {
 
 /**
  * Top-down orthographic map of the scene's bounds (SceneGraph.bounds): image right = +x,
- * image down = +z, no shadows. Throws for scenes without bounds (Shepard-Metzler, dice).
+ * image down = +z. Shadows stay on by default: they outline the walls against the floor.
+ * Throws for scenes without bounds (Shepard-Metzler, dice).
  */
 export function renderMap(scene: SceneGraph, size: number, options: RenderOptions = {}): Uint8Array {
   return toBytes(renderMapLinear(scene, size, options));
@@ -150,6 +163,7 @@ export function renderMapLinear(scene: SceneGraph, size: number, options: Render
   const side = Math.max(max[0] - min[0], max[2] - min[2]);
   const cx = (min[0] + max[0]) / 2, cz = (min[2] + max[2]) / 2;
   const top = max[1] + 1;
+  const shadows = options.shadows ?? true;
   const ss = options.antialias ? 2 : 1;
   const inv = 1 / (ss * ss);
   const out = new Float32Array(size * size * 3);
@@ -160,7 +174,8 @@ export function renderMapLinear(scene: SceneGraph, size: number, options: Render
         for (let sx = 0; sx < ss; sx++) {
           const x = cx - side / 2 + ((j + (sx + 0.5) / ss) / size) * side;
           const z = cz - side / 2 + ((i + (sy + 0.5) / ss) / size) * side;
-          shadeRay(cs, x, top, z, 0, -1, 0, options.shadows ?? false);
+          EYE[0] = x; EYE[1] = top; EYE[2] = z; EYE[3] = 0; EYE[4] = -1; EYE[5] = 0; EYE[6] = Infinity;
+          shadeRay(cs, shadows);
           cr += RGB[0]; cg += RGB[1]; cb += RGB[2];
         }
       }

@@ -3,6 +3,7 @@
  * digits of the dice). Patterned textures use 2-D coordinates projected along the dominant
  * axis of the world normal, so floors get (x, z) and walls (z or x, y).
  */
+import { H_L, H_N, H_P } from './hit-record.js';
 import type { Texture } from './scene-graph.js';
 
 export const T_SOLID = 0, T_CHECKER = 1, T_STRIPES = 2, T_NOISE = 3, T_BRICKS = 4, T_TILES = 5, T_DIGITS = 6;
@@ -60,17 +61,15 @@ function valueNoise(u: number, v: number): number {
 }
 
 /**
- * Albedo at a hit, written to out[0..2]. (px, py, pz) world point, (nx, ny, nz) world normal,
- * (lx, ly, lz) the point in the object's local frame (digits pick the face from it).
+ * Albedo at a hit, written to out[0..2]. Reads the world point, world normal and local point
+ * (digits pick the face from it) from the hit record (hit-record.ts layout).
  */
-export function evalTexture(
-  t: CompiledTexture,
-  px: number, py: number, pz: number, nx: number, ny: number, nz: number,
-  lx: number, ly: number, lz: number, out: Float64Array,
-): void {
+export function evalTexture(t: CompiledTexture, hit: Float64Array, out: Float64Array): void {
   const kind = t.kind;
   if (kind === T_SOLID) { out[0] = t.r; out[1] = t.g; out[2] = t.b; return; }
-  if (kind === T_DIGITS) { evalDigits(t, lx, ly, lz, out); return; }
+  if (kind === T_DIGITS) { evalDigits(t, hit, out); return; }
+  const px = hit[H_P], py = hit[H_P + 1], pz = hit[H_P + 2];
+  const nx = hit[H_N], ny = hit[H_N + 1], nz = hit[H_N + 2];
   const ax = nx < 0 ? -nx : nx, ay = ny < 0 ? -ny : ny, az = nz < 0 ? -nz : nz;
   let u: number, v: number;
   if (ay >= ax && ay >= az) { u = px; v = pz; } else if (ax >= az) { u = pz; v = py; } else { u = px; v = py; }
@@ -115,7 +114,8 @@ export function evalTexture(
  * one coordinate reaches the half-size), (u, v) are oriented so each digit reads upright when
  * the face is seen from outside (side faces: up = +y; top face: up = -z; bottom: up = +z).
  */
-function evalDigits(t: CompiledTexture, lx: number, ly: number, lz: number, out: Float64Array): void {
+function evalDigits(t: CompiledTexture, hit: Float64Array, out: Float64Array): void {
+  const lx = hit[H_L], ly = hit[H_L + 1], lz = hit[H_L + 2];
   const ax = lx < 0 ? -lx : lx, ay = ly < 0 ? -ly : ly, az = lz < 0 ? -lz : lz;
   let face: number, u: number, v: number, h: number;
   if (ax >= ay && ax >= az) {

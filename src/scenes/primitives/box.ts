@@ -1,16 +1,14 @@
-import { MISS, T_MIN } from './hit.js';
+import { T_MIN } from './hit.js';
 
 /** Box [-hx, hx] x [-hy, hy] x [-hz, hz] (slab method). */
-export function intersectBox(
-  hx: number, hy: number, hz: number,
-  ox: number, oy: number, oz: number, dx: number, dy: number, dz: number,
-  tMax: number, n: Float64Array,
-): number {
+export function intersectBox(prm: Float64Array, p: number, ray: Float64Array, n: Float64Array): boolean {
+  const hx = prm[p], hy = prm[p + 1], hz = prm[p + 2];
+  const ox = ray[0], oy = ray[1], oz = ray[2], dx = ray[3], dy = ray[4], dz = ray[5], tMax = ray[6];
   let tNear = -Infinity, tFar = Infinity;
   let nearAxis = -1, farAxis = -1;
   // x slab
   if (dx === 0) {
-    if (ox < -hx || ox > hx) return MISS;
+    if (ox < -hx || ox > hx) return false;
   } else {
     const inv = 1 / dx;
     let t1 = (-hx - ox) * inv, t2 = (hx - ox) * inv;
@@ -19,7 +17,7 @@ export function intersectBox(
     if (t2 < tFar) { tFar = t2; farAxis = 0; }
   }
   if (dy === 0) {
-    if (oy < -hy || oy > hy) return MISS;
+    if (oy < -hy || oy > hy) return false;
   } else {
     const inv = 1 / dy;
     let t1 = (-hy - oy) * inv, t2 = (hy - oy) * inv;
@@ -28,7 +26,7 @@ export function intersectBox(
     if (t2 < tFar) { tFar = t2; farAxis = 1; }
   }
   if (dz === 0) {
-    if (oz < -hz || oz > hz) return MISS;
+    if (oz < -hz || oz > hz) return false;
   } else {
     const inv = 1 / dz;
     let t1 = (-hz - oz) * inv, t2 = (hz - oz) * inv;
@@ -36,7 +34,7 @@ export function intersectBox(
     if (t1 > tNear) { tNear = t1; nearAxis = 2; }
     if (t2 < tFar) { tFar = t2; farAxis = 2; }
   }
-  if (tNear > tFar || tFar <= T_MIN) return MISS;
+  if (tNear > tFar || tFar <= T_MIN) return false;
   let t: number, axis: number, sign: number;
   if (tNear > T_MIN) {
     t = tNear; axis = nearAxis;
@@ -46,9 +44,10 @@ export function intersectBox(
     t = tFar; axis = farAxis;
     sign = (axis === 0 ? dx : axis === 1 ? dy : dz) > 0 ? 1 : -1;
   }
-  if (t >= tMax) return MISS;
-  n[0] = axis === 0 ? sign : 0;
-  n[1] = axis === 1 ? sign : 0;
-  n[2] = axis === 2 ? sign : 0;
-  return t;
+  if (t >= tMax) return false;
+  n[1] = axis === 0 ? sign : 0;
+  n[2] = axis === 1 ? sign : 0;
+  n[3] = axis === 2 ? sign : 0;
+  n[0] = t;
+  return true;
 }

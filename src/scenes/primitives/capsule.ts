@@ -1,11 +1,9 @@
-import { MISS, T_MIN } from './hit.js';
+import { T_MIN } from './hit.js';
 
 /** Capsule: the points within r of the segment (0, -a, 0)-(0, a, 0). */
-export function intersectCapsule(
-  r: number, a: number,
-  ox: number, oy: number, oz: number, dx: number, dy: number, dz: number,
-  tMax: number, n: Float64Array,
-): number {
+export function intersectCapsule(prm: Float64Array, p: number, ray: Float64Array, n: Float64Array): boolean {
+  const r = prm[p], a = prm[p + 1];
+  const ox = ray[0], oy = ray[1], oz = ray[2], dx = ray[3], dy = ray[4], dz = ray[5], tMax = ray[6];
   let best = tMax;
   let kind = -1; // 0 side, 1 top sphere, 2 bottom sphere
   const r2 = r * r;
@@ -15,7 +13,7 @@ export function intersectCapsule(
     const C = ox * ox + oz * oz - r2;
     const disc = B * B - A * C;
     if (disc < 0) {
-      if (C > 0) return MISS; // outside the infinite cylinder that bounds the capsule
+      if (C > 0) return false; // outside the infinite cylinder that bounds the capsule
     } else {
       const s = Math.sqrt(disc);
       const t0 = (-B - s) / A, t1 = (-B + s) / A;
@@ -45,10 +43,11 @@ export function intersectCapsule(
       if (cap === 1 ? y >= a : y <= -a) { best = t; kind = cap; }
     }
   }
-  if (kind < 0) return MISS;
+  if (kind < 0) return false;
   const inv = 1 / r;
   const x = ox + best * dx, z = oz + best * dz;
-  n[0] = x * inv; n[2] = z * inv;
-  n[1] = kind === 0 ? 0 : (oy + best * dy - (kind === 1 ? a : -a)) * inv;
-  return best;
+  n[1] = x * inv; n[3] = z * inv;
+  n[2] = kind === 0 ? 0 : (oy + best * dy - (kind === 1 ? a : -a)) * inv;
+  n[0] = best;
+  return true;
 }

@@ -1,11 +1,9 @@
-import { MISS, T_MIN } from './hit.js';
+import { T_MIN } from './hit.js';
 
 /** Capped cone: base disc of radius r at y = -a, apex at (0, a, 0). */
-export function intersectCone(
-  r: number, a: number,
-  ox: number, oy: number, oz: number, dx: number, dy: number, dz: number,
-  tMax: number, n: Float64Array,
-): number {
+export function intersectCone(prm: Float64Array, p: number, ray: Float64Array, n: Float64Array): boolean {
+  const r = prm[p], a = prm[p + 1];
+  const ox = ray[0], oy = ray[1], oz = ray[2], dx = ray[3], dy = ray[4], dz = ray[5], tMax = ray[6];
   // Lateral surface: x^2 + z^2 = k^2 (a - y)^2 with k = r / (2a), y in [-a, a].
   const k = r / (2 * a);
   const k2 = k * k;
@@ -43,18 +41,19 @@ export function intersectCone(
       if (x * x + z * z <= r * r) { best = tb; kind = 1; }
     }
   }
-  if (kind < 0) return MISS;
+  if (kind < 0) return false;
   if (kind === 1) {
-    n[0] = 0; n[1] = -1; n[2] = 0;
+    n[1] = 0; n[2] = -1; n[3] = 0;
   } else {
     // Gradient of x^2 + z^2 - k^2 (a - y)^2, halved.
     const x = ox + best * dx, y = oy + best * dy, z = oz + best * dz;
     const ny = k2 * (a - y);
     const len = Math.sqrt(x * x + ny * ny + z * z);
-    if (len < 1e-12) { n[0] = 0; n[1] = 1; n[2] = 0; } else {
+    if (len < 1e-12) { n[1] = 0; n[2] = 1; n[3] = 0; } else {
       const inv = 1 / len;
-      n[0] = x * inv; n[1] = ny * inv; n[2] = z * inv;
+      n[1] = x * inv; n[2] = ny * inv; n[3] = z * inv;
     }
   }
-  return best;
+  n[0] = best;
+  return true;
 }

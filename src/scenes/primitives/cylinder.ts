@@ -1,11 +1,9 @@
-import { MISS, T_MIN } from './hit.js';
+import { T_MIN } from './hit.js';
 
 /** Capped cylinder: radius r around the y axis, y in [-a, a]. */
-export function intersectCylinder(
-  r: number, a: number,
-  ox: number, oy: number, oz: number, dx: number, dy: number, dz: number,
-  tMax: number, n: Float64Array,
-): number {
+export function intersectCylinder(prm: Float64Array, p: number, ray: Float64Array, n: Float64Array): boolean {
+  const r = prm[p], a = prm[p + 1];
+  const ox = ray[0], oy = ray[1], oz = ray[2], dx = ray[3], dy = ray[4], dz = ray[5], tMax = ray[6];
   let best = tMax;
   let kind = -1; // 0 side, 1 top cap, 2 bottom cap
   const A = dx * dx + dz * dz;
@@ -26,7 +24,7 @@ export function intersectCylinder(
         if (y >= -a && y <= a) { best = t1; kind = 0; }
       }
     } else if (C > 0) {
-      return MISS; // misses the infinite cylinder, so also the caps
+      return false; // misses the infinite cylinder, so also the caps
     }
   }
   if (dy !== 0) {
@@ -42,12 +40,13 @@ export function intersectCylinder(
       if (x * x + z * z <= r2) { best = tBot; kind = 2; }
     }
   }
-  if (kind < 0) return MISS;
+  if (kind < 0) return false;
   if (kind === 0) {
     const inv = 1 / r;
-    n[0] = (ox + best * dx) * inv; n[1] = 0; n[2] = (oz + best * dz) * inv;
+    n[1] = (ox + best * dx) * inv; n[2] = 0; n[3] = (oz + best * dz) * inv;
   } else {
-    n[0] = 0; n[1] = kind === 1 ? 1 : -1; n[2] = 0;
+    n[1] = 0; n[2] = kind === 1 ? 1 : -1; n[3] = 0;
   }
-  return best;
+  n[0] = best;
+  return true;
 }

@@ -35,7 +35,7 @@ export function generateMnistDice(rng: Rng, pool: DigitPool): SceneGraph {
     ambient: [0.4, 0.4, 0.4],
     background: [0.82, 0.82, 0.8],
     fov: (45 * Math.PI) / 180,
-    camera: { kind: 'ring', radius: 5, height: 1.8, target: [0, 0, 0] },
+    camera: { kind: 'ring', radius: 4.4, height: 1.7, target: [0, 0, 0] },
   };
 }
 

@@ -70,7 +70,7 @@ export function generateRoom(rng: Rng, opts: { free: boolean; rotations: boolean
     background: [0.6, 0.8, 0.95],
     fov: FOV,
     camera: opts.free
-      ? { kind: 'free', min: [-ROOM_HALF + FREE_MARGIN, 0.5, -ROOM_HALF + FREE_MARGIN], max: [ROOM_HALF - FREE_MARGIN, 1.6, ROOM_HALF - FREE_MARGIN], pitchRange: [-0.6, 0.1] }
+      ? { kind: 'free', min: [-ROOM_HALF + FREE_MARGIN, 0.5, -ROOM_HALF + FREE_MARGIN], max: [ROOM_HALF - FREE_MARGIN, 1.6, ROOM_HALF - FREE_MARGIN], pitchRange: [-0.75, 0.05] }
       : { kind: 'ring', radius: RING_RADIUS, height: RING_HEIGHT, target: RING_TARGET },
     bounds: { min: [-ROOM_HALF, 0, -ROOM_HALF], max: [ROOM_HALF, WALL_HEIGHT, ROOM_HALF] },
   };
