@@ -2,21 +2,24 @@
  * The one place that sets TensorFlow.js up for the runtime.
  *
  * Node: `wasm` (threaded SIMD build, threads = available cores by default) with the training
- * kernels of `./kernels/wasm`; `cpu` (pure JS) only when asked for. Browser: `webgpu` when the
+ * kernels of `./kernels/wasm`; `cpu` (pure JS) only when asked for; `torch` (libtorch through a
+ * native addon, CPU or CUDA: `./torch/`) when asked for and built. Browser: `webgpu` when the
  * page has WebGPU, else `webgl`. A backend that fails to start is an error: training never
  * falls back silently to the pure-JS backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
+export const NODE_BACKENDS = ['wasm', 'cpu', 'torch'] as const;
 export const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BROWSER_BACKENDS)[number];
+export type BackendName = (typeof BROWSER_BACKENDS)[number] | 'torch';
 
 export interface EngineOptions {
   /** Backend to run; default `wasm` in Node, `webgpu`/`webgl` in the browser. */
   backend?: string;
   /** wasm threads; default: the cores available to this process. */
   threads?: number;
+  /** Where tensors live: `cpu` (default) or `cuda[:N]`, which only the torch backend has. */
+  device?: string;
 }
 
 export interface EngineInfo {
@@ -27,6 +30,10 @@ export interface EngineInfo {
   simd: boolean;
   multithread: boolean;
   tfjs: string;
+  /** `cpu`, or the CUDA device the torch backend runs on (`cuda:0`). */
+  device: string;
+  /** The native library behind the backend (torch: `libtorch 1.13.0`). */
+  library?: string;
 }
 
 export const isNode = typeof process !== 'undefined' && process.versions?.node != null;
@@ -65,6 +72,13 @@ export async function setupEngine(options: EngineOptions = {}): Promise<EngineIn
   if (options.threads != null && (!Number.isInteger(options.threads) || options.threads < 1)) {
     throw new Error(`--threads: expected a positive integer, got '${options.threads}'`);
   }
+  const device = options.device ?? 'cpu';
+  if (!/^(cpu|cuda(:\d+)?)$/.test(device)) {
+    throw new Error(`--device: expected cpu, cuda or cuda:N, got '${device}'`);
+  }
+  if (device !== 'cpu' && requested !== 'torch') {
+    throw new Error(`--device ${device}: only the torch backend runs on CUDA (add --backend torch)`);
+  }
 
   // PROD only silences tfjs's console banners (e.g. "install tfjs-node"): we choose backends.
   if (isNode) tf.env().set('PROD', true);
@@ -76,6 +90,7 @@ export async function setupEngine(options: EngineOptions = {}): Promise<EngineIn
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
   let multithread = false;
   let threads = 1;
+  let torch: { threads: number; device: string; library: string } | null = null;
 
   let backend: string;
   if (isNode) {
@@ -87,6 +102,11 @@ export async function setupEngine(options: EngineOptions = {}): Promise<EngineIn
       const { createThreadedWasmBackend } = await import('./wasm-node.js');
       tf.removeBackend('wasm');
       tf.registerBackend('wasm', () => createThreadedWasmBackend(threads), 2);
+    }
+    if (backend === 'torch') {
+      const { registerTorchBackend } = await import('./torch/index.js');
+      const { library } = registerTorchBackend({ threads, device });
+      torch = { threads: library.threads, device: library.device, library: `libtorch ${library.version}` };
     }
   } else {
     const hasWebGpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
@@ -104,8 +124,8 @@ export async function setupEngine(options: EngineOptions = {}): Promise<EngineIn
     throw new Error(`backend '${backend}' failed to start (tfjs is on '${tf.getBackend()}'); refusing to fall back`);
   }
   await tf.ready();
-  // Only wasm runs threads of its own; the other backends report one (the GPU ones use the GPU).
-  threads = backend === 'wasm' ? wasmPkg.getThreadsCount() : 1;
+  // wasm and torch run threads of their own; the others report one (the GPU ones use the GPU).
+  threads = backend === 'wasm' ? wasmPkg.getThreadsCount() : torch?.threads ?? 1;
 
   current = {
     runtime: isNode ? 'node' : 'browser',
@@ -113,8 +133,10 @@ export async function setupEngine(options: EngineOptions = {}): Promise<EngineIn
     backend: backend as BackendName,
     threads,
     simd: backend === 'wasm' ? simd : false,
-    multithread: backend === 'wasm' && multithread && threads > 1,
+    multithread: (backend === 'wasm' && multithread && threads > 1) || (torch != null && threads > 1),
     tfjs: tf.version_core,
+    device: torch?.device ?? 'cpu',
+    ...(torch ? { library: torch.library } : {}),
   };
   return current;
 }

@@ -41,7 +41,7 @@ test('the coverage check reports a kernel that is missing', async () => {
 });
 
 test('a bad backend or thread count is an error naming the flag', async () => {
-  await assert.rejects(setupEngine({ backend: 'tensorflow' }), /--backend: expected one of wasm, cpu, got 'tensorflow'/);
+  await assert.rejects(setupEngine({ backend: 'tensorflow' }), /--backend: expected one of wasm, cpu, torch, got 'tensorflow'/);
   await assert.rejects(setupEngine({ backend: 'wasm', threads: 0 }), /--threads: expected a positive integer/);
   await assert.rejects(setupEngine({ backend: 'webgl' }), /--backend/);
 });
