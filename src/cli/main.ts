@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { dataCommand } from './data.js';
 import { demoCommand } from './demo.js';
 import { doctorCommand } from './doctor.js';
+import { evalCommand, renderCommand } from './eval.js';
 import { nonNegativeInt, positiveInt } from './options.js';
 import { trainCommand } from './train.js';
 
@@ -22,6 +23,8 @@ export function buildProgram(): Command {
   program.addCommand(demoCommand());
   program.addCommand(dataCommand());
   program.addCommand(trainCommand());
+  program.addCommand(evalCommand());
+  program.addCommand(renderCommand());
   return program;
 }
 

@@ -1,0 +1,135 @@
+/**
+ * Honest evaluation of a run on a dataset split: -ELBO, NLL and KL (nats per image and bits per
+ * dimension, at the sigma the run had reached), and PSNR/SSIM of prior samples (no target seen)
+ * and of posterior reconstructions (target seen), each as a function of the number of context
+ * views M. Every test scene contributes one query view and K-1 context views; M = 1, 2, ...
+ * uses the first M of them, so the contexts are nested and the query is the same for every M.
+ */
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs-core';
+
+import { listShards, type Split } from '../data/layout.js';
+import { openReader } from '../data/prefetch.js';
+import { readSceneRecords, viewCount } from '../data/records.js';
+import { loadRun } from '../models/gqn/load-run.js';
+import { deriveSeed } from '../random/rng.js';
+import { linearAt } from '../train/schedules.js';
+import { psnr, ssim } from './image-metrics.js';
+
+export interface ContextResult {
+  contextViews: number;
+  elbo: number;
+  nll: number;
+  kl: number;
+  elboBitsPerDim: number;
+  nllBitsPerDim: number;
+  klBitsPerDim: number;
+  psnrPrior: number;
+  ssimPrior: number;
+  psnrPosterior: number;
+  ssimPosterior: number;
+}
+
+export interface EvalReport {
+  run: string;
+  checkpoint: string;
+  step: number;
+  data: string;
+  split: Split;
+  scenes: number;
+  sigma: number;
+  imageSize: number;
+  results: ContextResult[];
+}
+
+export interface EvalOptions {
+  data: string;
+  split: Split;
+  /** Scenes to evaluate (default 256, or all if fewer). */
+  scenes: number;
+  batch: number;
+  /** Context counts to evaluate; default 1..K-1. */
+  contexts?: number[];
+  seed: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** K, the views of the split's first scene (the reader checks that every batch has them). */
+async function viewsPerScene(dir: string, split: Split): Promise<number> {
+  const shards = listShards(join(dir, split));
+  if (shards.length === 0) throw new Error(`${join(dir, split)}: no .tfrecord files`);
+  for await (const scene of readSceneRecords(shards[0])) return viewCount(scene);
+  throw new Error(`${shards[0]}: no records`);
+}
+
+export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<EvalReport> {
+  const { model, config, checkpoint, step } = await loadRun(runDir);
+  const sigma = linearAt(config.train.sigma, step);
+  const s = config.model.imageSize;
+  const d = s * s * config.model.imageChannels;
+  const sums = new Map<number, Record<keyof Omit<ContextResult, 'contextViews'>, number>>();
+  let seen = 0;
+  const k = await viewsPerScene(opts.data, opts.split);
+  const reader = openReader({
+    dir: opts.data, split: opts.split, batchSize: opts.batch, contextViews: k - 1, queryViews: 1,
+    seed: opts.seed, shuffle: false, epochs: 1, imageSize: s, prefetch: 1,
+  });
+  try {
+    for (;;) {
+      const b = await reader.next();
+      if (b == null || seen >= opts.scenes) break;
+      const n = Math.min(b.contextImages.shape[0], opts.scenes - seen);
+      const k1 = b.contextImages.shape[1];
+      const contexts = (opts.contexts ?? Array.from({ length: k1 }, (_, i) => i + 1)).filter((m) => m <= k1);
+      tf.tidy(() => {
+        const ctx = tf.tensor5d(b.contextImages.data, b.contextImages.shape as [number, number, number, number, number]).slice(0, n);
+        const ctxV = tf.tensor3d(b.contextViewpoints.data, b.contextViewpoints.shape as [number, number, number]).slice(0, n);
+        const qShape = b.queryImages.shape;
+        const query = tf.tensor4d(b.queryImages.data, [qShape[0], s, s, qShape[4]]).slice(0, n);
+        const queryV = tf.tensor2d(b.queryViewpoints.data, [qShape[0], b.queryViewpoints.shape[2]]).slice(0, n);
+        const truth = query.dataSync() as Float32Array;
+        for (const m of contexts) {
+          const batch = {
+            contextImages: ctx.slice([0, 0], [n, m]) as tf.Tensor5D, contextViewpoints: ctxV.slice([0, 0], [n, m]) as tf.Tensor3D,
+            queryImage: query as tf.Tensor4D, queryViewpoint: queryV as tf.Tensor2D,
+          };
+          const e = model.elbo(batch, sigma, model.noise(n, deriveSeed(opts.seed, 'eval-posterior', seen, m)));
+          const prior = model.sample(batch.queryViewpoint, e.r, model.noise(n, deriveSeed(opts.seed, 'eval-prior', seen, m)));
+          const nll = e.nll.dataSync();
+          const kl = e.kl.dataSync();
+          const post = e.mean.dataSync() as Float32Array;
+          const pri = prior.dataSync() as Float32Array;
+          const acc = sums.get(m) ?? { elbo: 0, nll: 0, kl: 0, elboBitsPerDim: 0, nllBitsPerDim: 0, klBitsPerDim: 0, psnrPrior: 0, ssimPrior: 0, psnrPosterior: 0, ssimPosterior: 0 };
+          for (let i = 0; i < n; i++) {
+            const img = (a: Float32Array) => a.subarray(i * d, (i + 1) * d);
+            acc.nll += nll[i];
+            acc.kl += kl[i];
+            acc.psnrPrior += psnr(img(pri), img(truth));
+            acc.ssimPrior += ssim(img(pri), img(truth), s);
+            acc.psnrPosterior += psnr(img(post), img(truth));
+            acc.ssimPosterior += ssim(img(post), img(truth), s);
+          }
+          sums.set(m, acc);
+        }
+      });
+      seen += n;
+      opts.onProgress?.(seen, opts.scenes);
+    }
+  } finally {
+    await reader.close();
+    model.dispose();
+  }
+  if (seen === 0) throw new Error(`${opts.data}: no ${opts.split} scenes were read`);
+  const bits = (nats: number) => nats / (d * Math.LN2);
+  const results = [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([m, a]) => {
+    const nll = a.nll / seen;
+    const kl = a.kl / seen;
+    return {
+      contextViews: m, elbo: nll + kl, nll, kl,
+      elboBitsPerDim: bits(nll + kl), nllBitsPerDim: bits(nll), klBitsPerDim: bits(kl),
+      psnrPrior: a.psnrPrior / seen, ssimPrior: a.ssimPrior / seen, psnrPosterior: a.psnrPosterior / seen, ssimPosterior: a.ssimPosterior / seen,
+    };
+  });
+  return { run: runDir, checkpoint, step, data: opts.data, split: opts.split, scenes: seen, sigma, imageSize: s, results };
+}
