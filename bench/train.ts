@@ -1,0 +1,56 @@
+/**
+ * `npm run bench:train`: seconds per GQN training step (ELBO forward + backward + Adam) for the
+ * `cpu` preset and the `paper` preset (at a small batch), on wasm with 2 threads and, where
+ * `import torch` works, on the same model in PyTorch (python/gqn_torch) with 2 threads; measured
+ * in one run, side by side, with the ratio. BENCH_STEPS sets the timed steps per cell.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import Table from 'cli-table3';
+
+import { preset } from '../src/models/gqn/config.js';
+import { pythonWithTorch } from './python.js';
+
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+const steps = Number(process.env.BENCH_STEPS ?? 3);
+const cells = [{ preset: 'cpu', batch: 16 }, { preset: 'paper', batch: 2 }];
+
+interface Result { secondsPerStep: number; params: number }
+
+function run(label: string, cmd: string, args: string[]): Result | null {
+  process.stderr.write(`bench:train: ${label}...\n`);
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout?.trim().split('\n').pop();
+  if (r.status !== 0 || !line?.startsWith('{')) {
+    process.stderr.write(`bench:train: ${label} failed: ${r.stderr?.slice(-800)}\n`);
+    return null;
+  }
+  return JSON.parse(line) as Result;
+}
+
+const python = pythonWithTorch();
+if (!python) process.stderr.write('bench:train: no python3 with torch (apt-get install python3-torch); PyTorch column omitted\n');
+const tmp = mkdtempSync(join(tmpdir(), 'gqn-bench-train-'));
+const table = new Table({ head: ['preset', 'batch', 'params', 'wasm 2t s/step', 'wasm images/s', 'PyTorch 2t s/step', 'PyTorch images/s', 'wasm / PyTorch time'] });
+for (const cell of cells) {
+  const wasm = run(`${cell.preset} batch ${cell.batch} on wasm`, process.execPath,
+    ['--import', 'tsx', here('./train-run.ts'), 'wasm', '2', cell.preset, String(cell.batch), String(steps)]);
+  let torch: Result | null = null;
+  if (python) {
+    const configPath = join(tmp, `${cell.preset}.json`);
+    writeFileSync(configPath, JSON.stringify(preset(cell.preset)));
+    torch = run(`${cell.preset} batch ${cell.batch} on PyTorch`, python, [here('./train_torch.py'), '2', configPath, String(cell.batch), String(steps)]);
+  }
+  const fmt = (r: Result | null, f: (r: Result) => string) => (r ? f(r) : 'n/a');
+  table.push([
+    cell.preset, cell.batch, fmt(wasm ?? torch, (r) => `${(r.params / 1e6).toFixed(1)}M`),
+    fmt(wasm, (r) => r.secondsPerStep.toFixed(3)), fmt(wasm, (r) => (cell.batch / r.secondsPerStep).toFixed(1)),
+    fmt(torch, (r) => r.secondsPerStep.toFixed(3)), fmt(torch, (r) => (cell.batch / r.secondsPerStep).toFixed(1)),
+    wasm && torch ? (wasm.secondsPerStep / torch.secondsPerStep).toFixed(2) : 'n/a',
+  ]);
+}
+process.stdout.write(`${table.toString()}\n`);
