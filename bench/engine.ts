@@ -43,11 +43,12 @@ columns.push(torch);
 const present = columns.filter((c): c is Column => c != null);
 const wasm2 = present.find((c) => c.label === 'wasm 2t');
 const table = new Table({
+  style: { head: [], border: [] },
   head: ['shape (batch 8, NHWC)', 'pass', ...present.map((c) => `${c.label} GFLOP/s`), ...(torch && wasm2 ? ['wasm 2t / PyTorch'] : [])],
 });
 for (const [i, shape] of CONV_SHAPES.entries()) {
   for (const pass of ['forward', 'inputGrad', 'filterGrad']) {
-    const cells = present.map((c) => c.results[i].gflops[pass].toFixed(1));
+    const cells = present.map((c) => c.results[i].gflops[pass].toPrecision(3));
     const ratio = torch && wasm2 ? [(wasm2.results[i].gflops[pass] / torch.results[i].gflops[pass]).toFixed(2)] : [];
     table.push([pass === 'forward' ? shape.name : '', pass, ...cells, ...ratio]);
   }

@@ -35,7 +35,7 @@ function run(label: string, cmd: string, args: string[]): Result | null {
 const python = pythonWithTorch();
 if (!python) process.stderr.write('bench:train: no python3 with torch (apt-get install python3-torch); PyTorch column omitted\n');
 const tmp = mkdtempSync(join(tmpdir(), 'gqn-bench-train-'));
-const table = new Table({ head: ['preset', 'batch', 'params', 'wasm 2t s/step', 'wasm images/s', 'PyTorch 2t s/step', 'PyTorch images/s', 'wasm / PyTorch time'] });
+const table = new Table({ style: { head: [], border: [] }, head: ['preset', 'batch', 'params', 'wasm 2t s/step', 'wasm images/s', 'PyTorch 2t s/step', 'PyTorch images/s', 'wasm / PyTorch time'] });
 for (const cell of cells) {
   const wasm = run(`${cell.preset} batch ${cell.batch} on wasm`, process.execPath,
     ['--import', 'tsx', here('./train-run.ts'), 'wasm', '2', cell.preset, String(cell.batch), String(steps)]);
