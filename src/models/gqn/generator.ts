@@ -87,18 +87,18 @@ export class Generator {
     const gInvariant = cond;
     const iInvariant = tf.concat([this.xDown.apply(x), cond], 3);
     // With shared cores the invariant convolutions are computed once for all steps.
-    const preG = this.generationCores.map((core) => core.precompute(gInvariant));
-    const preI = this.inferenceCores.map((core) => core.precompute(iInvariant));
+    const preG = this.generationCores.map((core) => core.prepare(gInvariant));
+    const preI = this.inferenceCores.map((core) => core.prepare(iInvariant));
     let gen = this.zeroState(b);
     let inf = this.zeroState(b);
     let u: tf.Tensor4D = tf.zeros([b, c.imageSize, c.imageSize, c.uChannels]);
     const kls: tf.Tensor1D[] = [];
     for (let l = 0; l < c.steps; l++) {
       const [muP, logVarP] = this.heads(this.prior, gen.h);
-      inf = this.core(this.inferenceCores, l).step(tf.concat([gen.h, this.uDown.apply(u)], 3), inf, this.core(preI, l));
+      inf = this.core(this.inferenceCores, l).step(this.core(preI, l), tf.concat([gen.h, this.uDown.apply(u)], 3), inf);
       const [muQ, logVarQ] = this.heads(this.posterior, inf.h);
       const z = sample(muQ, logVarQ, eps[l]) as tf.Tensor4D;
-      gen = this.core(this.generationCores, l).step(z, gen, this.core(preG, l));
+      gen = this.core(this.generationCores, l).step(this.core(preG, l), z, gen);
       u = tf.add(u, this.canvas.apply(gen.h));
       kls.push(tf.sum(klDivergence(muQ, logVarQ, muP, logVarP), [1, 2, 3]) as tf.Tensor1D);
     }
@@ -111,13 +111,13 @@ export class Generator {
     const c = this.c;
     const b = v.shape[0];
     const cond = this.conditioning(v, r);
-    const preG = this.generationCores.map((core) => core.precompute(cond));
+    const preG = this.generationCores.map((core) => core.prepare(cond));
     let gen = this.zeroState(b);
     let u: tf.Tensor4D = tf.zeros([b, c.imageSize, c.imageSize, c.uChannels]);
     for (let l = 0; l < c.steps; l++) {
       const [muP, logVarP] = this.heads(this.prior, gen.h);
       const z = sample(muP, logVarP, eps[l]) as tf.Tensor4D;
-      gen = this.core(this.generationCores, l).step(z, gen, this.core(preG, l));
+      gen = this.core(this.generationCores, l).step(this.core(preG, l), z, gen);
       u = tf.add(u, this.canvas.apply(gen.h));
     }
     return tf.sigmoid(this.observation.apply(u));

@@ -6,7 +6,7 @@
  * One weight covers [input, h] (PyTorch port layout: `conv.weight` [4h, in + h, k, k], gates in
  * the order i, f, o, g). A convolution is linear in its input channels, so the part of the input
  * that does not change across the L steps of one query (viewpoint, representation, target
- * image) is convolved once per query by `precompute` and added at every step.
+ * image) is convolved once per query by `prepare` and added at every step.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -29,23 +29,33 @@ export class ConvLSTMCell {
     this.conv = new Conv2d(store, `${name}.conv`, inputChannels + hiddenChannels, 4 * hiddenChannels, kernel);
   }
 
-  /** conv(invariant input) + bias: computed once per query. */
-  precompute(invariant: tf.Tensor4D): tf.Tensor4D {
-    const w = tf.slice(this.conv.weight, [0, 0, 0, 0], [-1, -1, this.invariantChannels, -1]) as tf.Tensor4D;
-    return tf.add(tf.conv2d(invariant, w, 1, 'same'), this.conv.bias!);
+  /**
+   * Once per query: conv(invariant input) + bias, and the weight of the varying channels (sliced
+   * here once rather than at every step).
+   */
+  prepare(invariant: tf.Tensor4D | null): PreparedCell {
+    const w = this.conv.weight as tf.Tensor4D;
+    const k = this.invariantChannels;
+    if (invariant == null || k === 0) return { pre: null, wVarying: w, bias: this.conv.bias! };
+    const wInv = tf.slice(w, [0, 0, 0, 0], [-1, -1, k, -1]) as tf.Tensor4D;
+    const pre = tf.add(tf.conv2d(invariant, wInv, 1, 'same'), this.conv.bias!) as tf.Tensor4D;
+    return { pre, wVarying: tf.slice(w, [0, 0, k, 0], [-1, -1, -1, -1]) as tf.Tensor4D, bias: this.conv.bias! };
   }
 
-  /**
-   * One step. `varying` holds the input channels after the invariant ones; `pre` is
-   * `precompute(invariant)` (or null when invariantChannels is 0).
-   */
-  step(varying: tf.Tensor4D, state: LstmState, pre: tf.Tensor4D | null): LstmState {
-    const w = tf.slice(this.conv.weight, [0, 0, this.invariantChannels, 0], [-1, -1, -1, -1]) as tf.Tensor4D;
-    let gates = tf.conv2d(tf.concat([varying, state.h], 3), w, 1, 'same');
-    gates = pre ? tf.add(gates, pre) : tf.add(gates, this.conv.bias!);
+  /** One step; `varying` holds the input channels after the invariant ones. */
+  step(prepared: PreparedCell, varying: tf.Tensor4D, state: LstmState): LstmState {
+    let gates = tf.conv2d(tf.concat([varying, state.h], 3), prepared.wVarying, 1, 'same');
+    gates = prepared.pre ? tf.add(gates, prepared.pre) : tf.add(gates, prepared.bias);
     const [i, f, o, g] = tf.split(gates, 4, 3) as tf.Tensor4D[];
     const c: tf.Tensor4D = tf.add(tf.mul(tf.sigmoid(f), state.c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
     const h: tf.Tensor4D = tf.mul(tf.sigmoid(o), tf.tanh(c));
     return { h, c };
   }
+}
+
+export interface PreparedCell {
+  /** conv(invariant) + bias, or null when the cell has no invariant input. */
+  pre: tf.Tensor4D | null;
+  wVarying: tf.Tensor4D;
+  bias: tf.Tensor;
 }
