@@ -124,48 +124,52 @@ function quantTables(quality: number): QuantTables {
   return tables;
 }
 
-/** Growable byte buffer with a JPEG entropy-coded-segment bit writer (0xFF byte stuffing). */
+/**
+ * Byte buffer with a JPEG entropy-coded-segment bit writer (0xFF byte stuffing). The caller
+ * reserves the worst case up front (`reserve`), so the hot path does no bounds checks; the
+ * buffer is module-level scratch, reused across calls (the encoder is synchronous).
+ */
 class ByteWriter {
-  buf = new Uint8Array(16384);
+  buf = new Uint8Array(1 << 16);
   pos = 0;
   private bitBuf = 0;
   private bitCount = 0;
 
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
+  /** Starts a new image with room for at least `n` bytes. */
+  reset(n: number): void {
+    if (this.buf.length < n) this.buf = new Uint8Array(n);
+    this.pos = 0;
+    this.bitBuf = 0;
+    this.bitCount = 0;
   }
 
   byte(b: number): void {
-    this.ensure(1);
     this.buf[this.pos++] = b;
   }
 
   word(w: number): void {
-    this.ensure(2);
     this.buf[this.pos++] = (w >> 8) & 0xff;
     this.buf[this.pos++] = w & 0xff;
   }
 
   bytes(bs: ArrayLike<number>): void {
-    this.ensure(bs.length);
     for (let i = 0; i < bs.length; i++) this.buf[this.pos++] = bs[i];
   }
 
   /** Appends the low `n` bits of `value` (n <= 16), most significant first. */
   bits(value: number, n: number): void {
-    this.bitBuf = (this.bitBuf << n) | (value & ((1 << n) - 1));
-    this.bitCount += n;
-    while (this.bitCount >= 8) {
-      const b = (this.bitBuf >> (this.bitCount - 8)) & 0xff;
-      this.ensure(2);
-      this.buf[this.pos++] = b;
-      if (b === 0xff) this.buf[this.pos++] = 0; // byte stuffing
-      this.bitCount -= 8;
+    let acc = (this.bitBuf << n) | (value & ((1 << n) - 1));
+    let count = this.bitCount + n;
+    const buf = this.buf;
+    while (count >= 8) {
+      count -= 8;
+      const b = (acc >> count) & 0xff;
+      buf[this.pos++] = b;
+      if (b === 0xff) buf[this.pos++] = 0; // byte stuffing
     }
-    this.bitBuf &= (1 << this.bitCount) - 1;
+    acc &= (1 << count) - 1;
+    this.bitBuf = acc;
+    this.bitCount = count;
   }
 
   /** Pads the last byte with 1-bits, as T.81 F.1.2.3 asks before a marker. */
@@ -173,6 +177,15 @@ class ByteWriter {
     if (this.bitCount > 0) this.bits(0x7f, 8 - this.bitCount);
   }
 }
+
+const writer = new ByteWriter();
+
+/**
+ * Worst-case bytes for one 8x8 block: DC (11-bit code + 11 bits) and 63 AC symbols (16-bit code
+ * + 10 bits) = 1661 bits, doubled for byte stuffing, rounded up.
+ */
+const MAX_BLOCK_BYTES = 420;
+const MAX_HEADER_BYTES = 1024;
 
 // Scratch blocks, reused across calls (the encoder is synchronous, one call at a time per thread).
 const Y = new Float64Array(64);
@@ -247,7 +260,7 @@ function encodeBlock(w: ByteWriter, block: Float64Array, div: Float64Array, prev
   while (last > 0 && COEF[last] === 0) last--;
   let run = 0;
   for (let i = 1; i <= last; i++) {
-    const v = COEF[i];
+    let v = COEF[i];
     if (v === 0) {
       run++;
       continue;
@@ -256,6 +269,9 @@ function encodeBlock(w: ByteWriter, block: Float64Array, div: Float64Array, prev
       w.bits(ac.code[0xf0], ac.length[0xf0]);
       run -= 16;
     }
+    // Baseline AC values have at most 10 bits; rounding can only overshoot by one step.
+    if (v > 1023) v = 1023;
+    else if (v < -1023) v = -1023;
     const n = magnitudeBits(v);
     const sym = (run << 4) | n;
     w.bits(ac.code[sym], ac.length[sym]);
@@ -280,7 +296,8 @@ export function encodeBaselineJpeg(rgb: Uint8Array, width: number, height: numbe
   if (width < 1 || height < 1 || width > 65535 || height > 65535) throw new Error(`JPEG: bad size ${width}x${height}`);
   if (rgb.length !== width * height * 3) throw new Error(`JPEG: ${rgb.length} bytes for ${width}x${height} RGB`);
   const qt = quantTables(quality);
-  const w = new ByteWriter();
+  const w = writer;
+  w.reset(MAX_HEADER_BYTES + Math.ceil(width / 8) * Math.ceil(height / 8) * 3 * MAX_BLOCK_BYTES);
   w.word(0xffd8); // SOI
   // APP0 JFIF 1.01, no thumbnail, aspect 1:1.
   w.word(0xffe0);

@@ -38,6 +38,14 @@ test('a flat colour comes back almost exactly; lower quality gives fewer bytes',
   assert.ok(encodeJpeg(rgb, 64, 64, 30).length < encodeJpeg(rgb, 64, 64, 95).length);
 });
 
+test('extreme coefficients (a 1-pixel checkerboard at quality 100) still encode validly', () => {
+  const w = 16;
+  const rgb = new Uint8Array(w * w * 3);
+  for (let i = 0; i < w * w; i++) rgb.fill((i % w) % 2 === Math.floor(i / w) % 2 ? 0 : 255, i * 3, i * 3 + 3);
+  const img = decodeJpeg(encodeJpeg(rgb, w, w, 100));
+  for (let i = 0; i < rgb.length; i++) assert.ok(Math.abs(img.data[i] - rgb[i]) <= 2);
+});
+
 test('deterministic: same pixels and quality give the same bytes', () => {
   const rgb = pattern(40, 24);
   assert.deepEqual(encodeJpeg(rgb, 40, 24, 80), encodeJpeg(rgb.slice(), 40, 24, 80));
