@@ -492,17 +492,19 @@ OP(softmax)
   RET(at::softmax(get(U(info, 0)), I(info, 1)));
 END
 
-// cumsum(x, axis, exclusive, reverse)
-OP(cumsum)
+// cumulative(x, axis, exclusive, reverse, product): cumsum, or cumprod when `product`.
+OP(cumulative)
   Tensor x = get(U(info, 0));
   int64_t axis = I(info, 1);
-  bool exclusive = B(info, 2), reverse = B(info, 3);
+  bool exclusive = B(info, 2), reverse = B(info, 3), product = B(info, 4);
   if (reverse) x = x.flip({axis});
-  Tensor y = x.scalar_type() == at::kFloat ? at::cumsum(x, axis) : at::cumsum(x, axis, at::kInt);
+  auto type = x.scalar_type() == at::kFloat ? at::kFloat : at::kInt;
+  Tensor y = product ? at::cumprod(x, axis, type) : at::cumsum(x, axis, type);
   if (exclusive && y.size(axis) > 0) {
+    // Shift by one along the axis, starting from the identity (0 or 1).
     Ints pad(2 * (y.dim() - axis), 0);
     pad[pad.size() - 2] = 1;
-    y = at::constant_pad_nd(y.narrow(axis, 0, y.size(axis) - 1), pad, 0);
+    y = at::constant_pad_nd(y.narrow(axis, 0, y.size(axis) - 1), pad, product ? 1 : 0);
   }
   if (reverse) y = y.flip({axis});
   RET(y);
@@ -613,6 +615,23 @@ OP(gather)
   for (auto s : indices.sizes()) shape.push_back(s);
   for (int64_t d = axis + 1; d < x.dim(); d++) shape.push_back(x.size(d));
   RET(picked.reshape(shape));
+END
+
+// unsortedSegmentSum(x, segmentIds, numSegments): ids outside [0, numSegments) are dropped.
+OP(unsortedSegmentSum)
+  const Tensor& x = get(U(info, 0));
+  Tensor ids = get(U(info, 1)).reshape({-1}).to(at::kLong);
+  int64_t n = I(info, 2);
+  Ints rest(x.sizes().begin() + get(U(info, 1)).dim(), x.sizes().end());
+  Ints rows{ids.size(0)};
+  rows.insert(rows.end(), rest.begin(), rest.end());
+  Ints outShape{n};
+  outShape.insert(outShape.end(), rest.begin(), rest.end());
+  Tensor valid = at::logical_and(ids >= 0, ids < n);
+  Ints maskShape(rows.size(), 1);
+  maskShape[0] = ids.size(0);
+  Tensor values = at::mul(x.reshape(rows), valid.reshape(maskShape).to(x.scalar_type()));
+  RET(at::zeros(outShape, x.options()).index_add_(0, at::where(valid, ids, at::zeros_like(ids)), values));
 END
 
 // fill(shape, value, dtype)
@@ -821,7 +840,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("reduce", reduce);
   fn("argReduce", argReduce);
   fn("softmax", softmax);
-  fn("cumsum", cumsum);
+  fn("cumulative", cumulative);
   fn("reshape", reshape);
   fn("transpose", transpose);
   fn("contiguous", contiguous);
@@ -836,6 +855,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("pad", pad);
   fn("reverse", reverse);
   fn("gather", gather);
+  fn("unsortedSegmentSum", unsortedSegmentSum);
   fn("fill", fill);
   fn("range", range);
   fn("oneHot", oneHot);

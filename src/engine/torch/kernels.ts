@@ -100,11 +100,13 @@ export function defineTorchKernels(native: TorchNative): void {
     const x = input(inputs, 'logits');
     return be.out(native.softmax(be.idOf(x), axes((attrs as { dim: number }).dim, x.shape)[0]));
   };
-  kernels.Cumsum = ({ inputs, backend: be, attrs }) => {
-    const x = input(inputs, 'x');
-    const { axis, exclusive, reverse } = attrs as { axis: number; exclusive: boolean; reverse: boolean };
-    return be.out(native.cumsum(be.idOf(x), axes(axis, x.shape)[0], exclusive, reverse));
-  };
+  for (const [name, product] of [['Cumsum', false], ['Cumprod', true]] as const) {
+    kernels[name] = ({ inputs, backend: be, attrs }) => {
+      const x = input(inputs, 'x');
+      const { axis, exclusive, reverse } = attrs as { axis: number; exclusive: boolean; reverse: boolean };
+      return be.out(native.cumulative(be.idOf(x), axes(axis, x.shape)[0], exclusive, reverse, product));
+    };
+  }
 
   // ---- shapes and rearrangement --------------------------------------------------------------
 
@@ -114,7 +116,7 @@ export function defineTorchKernels(native: TorchNative): void {
     return be.out(native.reshape(be.idOf(x), shape));
   };
   kernels.ExpandDims = ({ inputs, backend: be, attrs }) => {
-    const x = input(inputs, 'x');
+    const x = input(inputs, 'input');
     const { dim } = attrs as { dim: number };
     const shape = x.shape.slice();
     shape.splice(dim < 0 ? x.shape.length + dim + 1 : dim, 0, 1);
@@ -198,6 +200,8 @@ export function defineTorchKernels(native: TorchNative): void {
     if (batchDims) throw new Error('torch backend: GatherV2 with batchDims > 0 is not implemented');
     return be.out(native.gather(be.idOf(x), be.idOf(input(inputs, 'indices')), axes(axis, x.shape)[0]));
   };
+  kernels.UnsortedSegmentSum = ({ inputs, backend: be, attrs }) => be.out(native.unsortedSegmentSum(
+    be.idOf(input(inputs, 'x')), be.idOf(input(inputs, 'segmentIds')), (attrs as { numSegments: number }).numSegments));
   kernels.Fill = ({ backend: be, attrs }) => {
     const { shape, value, dtype } = attrs as { shape: number[]; value: number; dtype: DataType };
     return be.out(native.fill(shape, Number(value), dtypeCode(dtype ?? 'float32')));

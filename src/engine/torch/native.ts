@@ -48,7 +48,7 @@ export interface TorchNative {
   reduce(op: number, x: number, axes: number[], keepDims: boolean): number;
   argReduce(isMax: boolean, x: number, axis: number): number;
   softmax(x: number, dim: number): number;
-  cumsum(x: number, axis: number, exclusive: boolean, reverse: boolean): number;
+  cumulative(x: number, axis: number, exclusive: boolean, reverse: boolean, product: boolean): number;
   reshape(x: number, shape: number[]): number;
   transpose(x: number, perm: number[]): number;
   contiguous(x: number): number;
@@ -63,6 +63,7 @@ export interface TorchNative {
   pad(x: number, paddings: number[], value: number): number;
   reverse(x: number, axes: number[]): number;
   gather(x: number, indices: number, axis: number): number;
+  unsortedSegmentSum(x: number, segmentIds: number, numSegments: number): number;
   fill(shape: number[], value: number, dtype: number): number;
   range(start: number, step: number, count: number, dtype: number): number;
   oneHot(indices: number, depth: number, on: number, off: number, dtype: number): number;
