@@ -36,7 +36,7 @@ export function demoCommand(): Command {
     .option('--batch <n>', 'batch size', positiveInt, 16)
     .action(async (opts: { steps: number; batch: number }, command: Command) => {
       const g = globalOptions(command);
-      const info = await setupEngine({ backend: g.backend, threads: g.threads });
+      const info = await setupEngine({ backend: g.backend, threads: g.threads, device: g.device });
       process.stdout.write(`gqn demo on ${info.backend} (${info.threads} thread${info.threads > 1 ? 's' : ''}, SIMD ${info.simd ? 'on' : 'off'})\n`);
       let seed = g.seed;
       const init = (shape: number[]) => {

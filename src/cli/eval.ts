@@ -39,7 +39,7 @@ export function evalCommand(): Command {
     .option('--out <file>', 'also write the JSON report to this file')
     .action(async (run: string, opts: { data: string; split: Split; scenes: number; batch: number; contexts?: number[]; json?: boolean; out?: string }, command: Command) => {
       const g = globalOptions(command);
-      await setupEngine({ backend: g.backend, threads: g.threads });
+      await setupEngine({ backend: g.backend, threads: g.threads, device: g.device });
       const report = await evaluateRun(run, {
         data: opts.data, split: opts.split, scenes: opts.scenes, batch: opts.batch, contexts: opts.contexts, seed: g.seed,
         onProgress: (done, total) => process.stderr.write(`\reval: ${done}/${total} scenes`),
@@ -65,7 +65,7 @@ export function renderCommand(): Command {
     .option('--zoom <n>', 'pixel upscaling', positiveInt, 2)
     .action(async (run: string, opts: { data: string; out: string; split: Split; scenes: number; context: number; samples: number; zoom: number }, command: Command) => {
       const g = globalOptions(command);
-      await setupEngine({ backend: g.backend, threads: g.threads });
+      await setupEngine({ backend: g.backend, threads: g.threads, device: g.device });
       const { png, step } = await renderGrid(run, {
         data: opts.data, split: opts.split, scenes: opts.scenes, contextViews: opts.context, samples: opts.samples, zoom: opts.zoom, seed: g.seed,
       });

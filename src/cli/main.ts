@@ -1,5 +1,5 @@
 /**
- * The `gqn` command line. Global options (--backend, --threads, --seed) are read by every
+ * The `gqn` command line. Global options (--backend, --threads, --device, --seed) are read by every
  * command through `globalOptions`; each command lives in its own file.
  */
 import { Command, Option } from 'commander';
@@ -15,8 +15,9 @@ export function buildProgram(): Command {
   const program = new Command('gqn')
     .description('Generative Query Networks: scene datasets, training, evaluation and a browser viewer')
     .version('0.1.0')
-    .addOption(new Option('--backend <name>', 'tensor backend').choices(['wasm', 'cpu']))
-    .addOption(new Option('--threads <n>', 'wasm threads (default: available cores)').argParser(positiveInt))
+    .addOption(new Option('--backend <name>', 'tensor backend (default wasm; torch: libtorch, see gqn doctor)').choices(['wasm', 'cpu', 'torch']))
+    .addOption(new Option('--threads <n>', 'wasm/torch threads (default: available cores)').argParser(positiveInt))
+    .addOption(new Option('--device <name>', 'torch backend device: cpu, cuda or cuda:N (default cpu)'))
     .addOption(new Option('--seed <n>', 'seed for every random choice').argParser(nonNegativeInt).default(0))
     .configureHelp({ showGlobalOptions: true });
   program.addCommand(doctorCommand());

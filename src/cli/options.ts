@@ -7,6 +7,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 export interface GlobalOptions {
   backend?: string;
   threads?: number;
+  /** torch backend: cpu, cuda, cuda:N. */
+  device?: string;
   seed: number;
 }
 

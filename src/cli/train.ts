@@ -58,7 +58,7 @@ export function trainCommand(): Command {
           adam: PAPER_ADAM, checkpointEvery: opts.checkpointEvery, logEvery: opts.logEvery,
         },
       };
-      const info = await setupEngine({ backend: g.backend, threads: g.threads });
+      const info = await setupEngine({ backend: g.backend, threads: g.threads, device: g.device });
       process.stderr.write(`gqn train: preset ${opts.preset} on ${info.backend} (${info.threads} threads), run ${opts.out}\n`);
       let stop = false;
       const onSignal = (signal: string) => {

@@ -11,11 +11,18 @@ import * as tf from '@tensorflow/tfjs-core';
 process.env.GQN_TORCH_ADDON = '/nonexistent/gqn_torch.node';
 const { setupEngine, shutdownEngine } = await import('../../src/engine/index.js');
 const { torchAvailability } = await import('../../src/engine/torch/index.js');
+const { backendStatus } = await import('../../src/cli/doctor.js');
 
 test('without the addon, torch is unavailable with the reason and the fix', () => {
   const a = torchAvailability();
   assert.equal(a.available, false);
   assert.match(a.available ? '' : a.reason, /not built .*npm run build:torch.*libtorch/);
+});
+
+test('gqn doctor lists every Node backend, torch as missing with the reason', () => {
+  const status = backendStatus();
+  assert.deepEqual(status.map((b) => [b.name, b.available]), [['wasm', true], ['cpu', true], ['torch', false]]);
+  assert.match(status[2].detail, /npm run build:torch/);
 });
 
 test('--backend torch without the addon is an error naming the fix; wasm is still the default', async () => {

@@ -107,7 +107,7 @@ export function loadTorchNative(): TorchLoad {
     cached = {
       ok: false,
       addon,
-      reason: `the torch addon is not built (${path.relative(process.cwd(), addon) || addon}): run \`npm run build:torch\` ` +
+      reason: `the torch addon is not built (no ${addon}): run \`npm run build:torch\` ` +
         '(needs libtorch: LIBTORCH=<dir>, the torch Python package, or apt-get install libtorch-dev)',
     };
     return cached;
