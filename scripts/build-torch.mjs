@@ -226,7 +226,8 @@ function main() {
   const nodedir = nodeDir();
   if (!nodedir) skip(`no Node headers (include/node/node_api.h) next to ${process.execPath} or in /usr; set NODE_DIR`);
   const gyp = nodeGypScript();
-  const gypOk = gyp != null && existsSync(path.join(nodedir, 'include', 'node', 'common.gypi')) && which('make') != null;
+  const gypOk = gyp != null && existsSync(path.join(nodedir, 'include', 'node', 'common.gypi'))
+    && which('make') != null && (which('python3') != null || process.env.PYTHON != null);
   const builder = process.env.GQN_TORCH_BUILDER ?? (gypOk ? 'gyp' : 'direct');
   log(`libtorch from ${lt.source}: ${lt.libDir} (${lt.cuda ? 'CUDA' : 'CPU only'}, C++11 ABI ${lt.cxx11Abi}); ` +
     `building with ${builder === 'gyp' ? 'node-gyp' : cxx} (about a minute on 2 cores)...`);
