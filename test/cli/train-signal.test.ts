@@ -1,0 +1,53 @@
+/** `gqn train` as a user runs it: Ctrl-C checkpoints and stops; --resume picks up from there. */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../../bin/gqn.js', import.meta.url));
+let dir = '';
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gqn-cli-train-'));
+  const r = spawnSync(process.execPath, [bin, 'data', 'generate', '--world', 'shepard-metzler-5', '--scenes', '12', '--views', '4', '--size', '32', '--workers', '0', '--out', dir], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+test('SIGINT writes a checkpoint and stops cleanly; --resume continues from it', async () => {
+  const run = join(dir, 'run');
+  const args = [bin, '--threads', '2', 'train', '--preset', 'cpu', '--data', join(dir, 'shepard-metzler-5'), '--out', run,
+    '--batch', '2', '--steps', '100000', '--log-every', '1', '--checkpoint-every', '100000'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/step 3\//.test(stderr)) resolve();
+    });
+  });
+  child.kill('SIGINT');
+  assert.equal(await exit, 0, stderr);
+  assert.match(stderr, /SIGINT: checkpointing/);
+  assert.match(stderr, /\(interrupted\)/);
+  const latest = JSON.parse(await readFile(join(run, 'checkpoints', 'latest.json'), 'utf8')) as { step: number };
+  assert.ok(latest.step >= 3, `checkpoint at step ${latest.step}`);
+  assert.ok(existsSync(join(run, 'checkpoints', String(latest.step).padStart(9, '0'), 'model.safetensors')));
+
+  const resumed = spawnSync(process.execPath, [...args.slice(0, -6), '--steps', String(latest.step + 2), '--log-every', '1', '--checkpoint-every', '100000', '--resume'], { encoding: 'utf8' });
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stderr, new RegExp(`resumed from .* at step ${latest.step}`));
+  assert.match(resumed.stderr, new RegExp(`stopped at step ${latest.step + 2}`));
+});
+
+test('train without --data names the flag', () => {
+  const r = spawnSync(process.execPath, [bin, 'train', '--out', join(dir, 'x')], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr.trim(), /--data/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+});
