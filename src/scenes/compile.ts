@@ -29,6 +29,8 @@ export const STRIDE = 24;
 
 export interface CompiledScene {
   count: number;
+  /** 0 .. count-1: the default object list for traceClosest. */
+  all: Int32Array;
   obj: Float64Array;
   /** Face planes of the convex objects (offsets/counts in their O_P slots). */
   planes: Float64Array;
@@ -123,7 +125,7 @@ export function compileScene(scene: SceneGraph): CompiledScene {
   });
 
   return {
-    count, obj, planes: Float64Array.from(planes), grids, textures,
+    count, all: Int32Array.from({ length: count }, (_, i) => i), obj, planes: Float64Array.from(planes), grids, textures,
     lights, lightCount: scene.lights.length,
     shadowCasters: Int32Array.from(casters),
     ambient: Float64Array.from(scene.ambient),

@@ -16,6 +16,7 @@ import { intersectCone } from './primitives/cone.js';
 import { intersectConvex } from './primitives/convex.js';
 import { intersectCylinder } from './primitives/cylinder.js';
 import { intersectGrid } from './primitives/grid.js';
+import { T_MIN } from './primitives/hit.js';
 import { intersectPlane } from './primitives/plane.js';
 import { intersectSphere } from './primitives/sphere.js';
 
@@ -26,26 +27,16 @@ const OUT = new Float64Array(5);
 
 
 /**
- * Ray (world frame, |d| = 1, tMax in ray[6]) against the object at record offset b. On a hit
- * returns true with t and the local normal in `out`.
+ * Ray (world frame, |d| = 1, tMax in ray[6]) against the bounded object at record offset b,
+ * after its bounding sphere has been found to meet the ray (callers test it inline, see
+ * boundMisses): transform into the local frame and run the primitive. On a hit returns true with
+ * t and the local normal in `out`.
  */
-function intersectObject(cs: CompiledScene, b: number, ray: Float64Array, out: Float64Array): boolean {
+function intersectBounded(cs: CompiledScene, b: number, ray: Float64Array, out: Float64Array): boolean {
   const obj = cs.obj;
-  const type = obj[b + O_TYPE];
   const p = b + O_P;
-  if (type === S_PLANE) return intersectPlane(obj, p, ray, out);
-  if (type === S_GRID) return intersectGrid(cs.grids[obj[p] | 0], ray, out);
   const dx = ray[3], dy = ray[4], dz = ray[5];
   const vx = ray[0] - obj[b + O_C], vy = ray[1] - obj[b + O_C + 1], vz = ray[2] - obj[b + O_C + 2];
-  // Bounding-sphere early out: most rays pass far from any given object.
-  const br = obj[b + O_BOUND];
-  const bb = vx * dx + vy * dy + vz * dz;
-  const cc = vx * vx + vy * vy + vz * vz - br * br;
-  if (cc > 0) {
-    if (bb > 0) return false;
-    const disc = bb * bb - cc;
-    if (disc < 0 || -bb - Math.sqrt(disc) >= ray[6]) return false;
-  }
   const L = LOCAL;
   if (obj[b + O_IDENT] === 1) {
     L[0] = vx; L[1] = vy; L[2] = vz; L[3] = dx; L[4] = dy; L[5] = dz;
@@ -60,7 +51,7 @@ function intersectObject(cs: CompiledScene, b: number, ray: Float64Array, out: F
     L[5] = obj[r + 2] * dx + obj[r + 5] * dy + obj[r + 8] * dz;
   }
   L[6] = ray[6];
-  switch (type) {
+  switch (obj[b + O_TYPE]) {
     case S_BOX: return intersectBox(obj, p, L, out);
     case S_SPHERE: return intersectSphere(obj, p, L, out);
     case S_CYLINDER: return intersectCylinder(obj, p, L, out);
@@ -72,30 +63,108 @@ function intersectObject(cs: CompiledScene, b: number, ray: Float64Array, out: F
 }
 
 /**
+ * Constants of rays from the origin (ox, oy, oz), 4 per object into pre (length >= 4 * count):
+ * planes the numerator d - n . o of their ray parameter, bounded objects o - c and
+ * |o - c|^2 - r^2 for the bounding-sphere test, computed exactly as traceClosest would.
+ */
+export function prepareOrigin(cs: CompiledScene, ox: number, oy: number, oz: number, pre: Float64Array): void {
+  const obj = cs.obj;
+  for (let i = 0, b = 0; i < cs.count; i++, b += STRIDE) {
+    const type = obj[b + O_TYPE];
+    const q = 4 * i;
+    if (type === S_PLANE) {
+      const p = b + O_P;
+      pre[q] = obj[p + 3] - (obj[p] * ox + obj[p + 1] * oy + obj[p + 2] * oz);
+    } else if (type !== S_GRID) {
+      const vx = ox - obj[b + O_C], vy = oy - obj[b + O_C + 1], vz = oz - obj[b + O_C + 2];
+      const br = obj[b + O_BOUND];
+      pre[q] = vx; pre[q + 1] = vy; pre[q + 2] = vz;
+      pre[q + 3] = vx * vx + vy * vy + vz * vz - br * br;
+    }
+  }
+}
+
+/**
  * Nearest hit along `ray` ([ox, oy, oz, dx, dy, dz, tMax], world frame, |d| = 1). On a hit
  * fills HIT: t, world normal (unit, not yet turned toward the viewer), world point, local
  * point, object index, texture index (layout in hit-record.ts). ray[6] is restored on return.
+ *
+ * Tests the objects list[0 .. n-1] (indices in scene order; all objects by default). Callers
+ * may leave out objects the ray cannot hit (the renderer drops those whose bounding sphere lies
+ * outside the pixel's screen rectangle): the nearest hit, ties going to the lower index, is
+ * then the same.
+ *
+ * `pre`, when given, holds prepareOrigin's constants for this ray's origin (camera rays of one
+ * view share it), saving their recomputation per ray; the arithmetic is otherwise the same.
  */
-export function traceClosest(cs: CompiledScene, ray: Float64Array): boolean {
+export function traceClosest(
+  cs: CompiledScene, ray: Float64Array, list: Int32Array = cs.all, n: number = list.length, pre: Float64Array | null = null,
+): boolean {
   const obj = cs.obj;
   const tMax = ray[6];
+  const ox = ray[0], oy = ray[1], oz = ray[2], dx = ray[3], dy = ray[4], dz = ray[5];
+  // The nearest hit so far lives in `best`; ray[6] is set from it only for the primitives
+  // that read it.
+  let best = tMax;
   let bestB = -1;
   let nx = 0, ny = 0, nz = 0, tex = 0;
-  for (let i = 0, b = 0; i < cs.count; i++, b += STRIDE) {
-    if (intersectObject(cs, b, ray, OUT)) {
-      ray[6] = OUT[0]; // later objects must beat this hit
+  for (let k = 0; k < n; k++) {
+    const idx = list[k];
+    const b = idx * STRIDE;
+    const type = obj[b + O_TYPE];
+    if (type === S_PLANE) {
+      // Inline intersectPlane (same arithmetic, so the same bits).
+      const p = b + O_P;
+      const pnx = obj[p], pny = obj[p + 1], pnz = obj[p + 2];
+      const denom = pnx * dx + pny * dy + pnz * dz;
+      if (denom > -1e-12 && denom < 1e-12) continue;
+      const num = pre !== null ? pre[4 * idx] : obj[p + 3] - (pnx * ox + pny * oy + pnz * oz);
+      // Behind the origin (t <= 0) without dividing; a product that underflows to 0 means a t
+      // far below T_MIN, rejected either way.
+      if (num * denom <= 0) continue;
+      const t = num / denom;
+      if (t <= T_MIN || t >= best) continue;
+      best = t; // later objects must beat this hit
       bestB = b;
-      nx = OUT[1]; ny = OUT[2]; nz = OUT[3];
-      tex = obj[b + O_TYPE] === S_GRID ? OUT[4] : obj[b + O_TEX];
+      nx = pnx; ny = pny; nz = pnz;
+      tex = obj[b + O_TEX];
+      continue;
     }
+    if (type === S_GRID) {
+      ray[6] = best;
+      if (!intersectGrid(cs.grids[obj[b + O_P] | 0], ray, OUT)) continue;
+      tex = OUT[4];
+    } else {
+      // Bounding-sphere early out: most rays pass far from any given object.
+      let vx: number, vy: number, vz: number, cc: number;
+      if (pre !== null) {
+        const q = 4 * idx;
+        vx = pre[q]; vy = pre[q + 1]; vz = pre[q + 2]; cc = pre[q + 3];
+      } else {
+        vx = ox - obj[b + O_C]; vy = oy - obj[b + O_C + 1]; vz = oz - obj[b + O_C + 2];
+        const br = obj[b + O_BOUND];
+        cc = vx * vx + vy * vy + vz * vz - br * br;
+      }
+      const bb = vx * dx + vy * dy + vz * dz;
+      if (cc > 0) {
+        if (bb > 0) continue;
+        const disc = bb * bb - cc;
+        if (disc < 0 || -bb - Math.sqrt(disc) >= best) continue;
+      }
+      ray[6] = best;
+      if (!intersectBounded(cs, b, ray, OUT)) continue;
+      tex = obj[b + O_TEX];
+    }
+    best = OUT[0]; // later objects must beat this hit
+    bestB = b;
+    nx = OUT[1]; ny = OUT[2]; nz = OUT[3];
   }
-  const best = ray[6];
   ray[6] = tMax;
   if (bestB < 0) return false;
-  const px = ray[0] + best * ray[3], py = ray[1] + best * ray[4], pz = ray[2] + best * ray[5];
+  const px = ox + best * dx, py = oy + best * dy, pz = oz + best * dz;
   HIT[H_T] = best;
   HIT[H_P] = px; HIT[H_P + 1] = py; HIT[H_P + 2] = pz;
-  HIT[H_OBJ] = bestB / STRIDE;
+  HIT[H_OBJ] = bestB / STRIDE; // exact: bestB is a multiple of STRIDE
   HIT[H_TEX] = tex;
   const type = obj[bestB + O_TYPE];
   const vx = px - obj[bestB + O_C], vy = py - obj[bestB + O_C + 1], vz = pz - obj[bestB + O_C + 2];
@@ -117,8 +186,29 @@ export function traceClosest(cs: CompiledScene, ray: Float64Array): boolean {
 /** Whether any shadow-casting object blocks `ray` before ray[6]. */
 export function traceAny(cs: CompiledScene, ray: Float64Array): boolean {
   const casters = cs.shadowCasters;
+  const obj = cs.obj;
+  const ox = ray[0], oy = ray[1], oz = ray[2], dx = ray[3], dy = ray[4], dz = ray[5];
   for (let i = 0; i < casters.length; i++) {
-    if (intersectObject(cs, casters[i] * STRIDE, ray, OUT)) return true;
+    const b = casters[i] * STRIDE;
+    const type = obj[b + O_TYPE];
+    if (type === S_PLANE) {
+      if (intersectPlane(obj, b + O_P, ray, OUT)) return true;
+      continue;
+    }
+    if (type === S_GRID) {
+      if (intersectGrid(cs.grids[obj[b + O_P] | 0], ray, OUT)) return true;
+      continue;
+    }
+    const vx = ox - obj[b + O_C], vy = oy - obj[b + O_C + 1], vz = oz - obj[b + O_C + 2];
+    const br = obj[b + O_BOUND];
+    const bb = vx * dx + vy * dy + vz * dz;
+    const cc = vx * vx + vy * vy + vz * vz - br * br;
+    if (cc > 0) {
+      if (bb > 0) continue;
+      const disc = bb * bb - cc;
+      if (disc < 0 || -bb - Math.sqrt(disc) >= ray[6]) continue;
+    }
+    if (intersectBounded(cs, b, ray, OUT)) return true;
   }
   return false;
 }

@@ -4,8 +4,9 @@
  */
 import { cameraBasis, type Camera } from './camera.js';
 import { compileScene, LIGHT_STRIDE, type CompiledScene } from './compile.js';
+import { cullView, rowRanges } from './cull.js';
 import { HIT, H_N, H_P, H_TEX } from './hit-record.js';
-import { traceAny, traceClosest } from './intersect.js';
+import { prepareOrigin, traceAny, traceClosest } from './intersect.js';
 import type { SceneGraph } from './scene-graph.js';
 import { evalTexture } from './textures.js';
 
@@ -14,6 +15,11 @@ export interface RenderOptions {
   antialias?: boolean;
   /** Trace shadow rays (default true). */
   shadows?: boolean;
+  /**
+   * Screen-space culling of the camera rays (cull.ts; default true). false tests every object
+   * for every ray: the same image, only slower. For tests of the culling.
+   */
+  cull?: boolean;
 }
 
 /** Shadow rays start this far off the surface so they do not re-hit it. */
@@ -38,10 +44,23 @@ export function getCompiled(scene: SceneGraph): CompiledScene {
 const EYE = new Float64Array(7);
 const SHADOW = new Float64Array(7);
 
-/** Colour seen along EYE (tMax = Infinity), written to RGB. */
-function shadeRay(cs: CompiledScene, shadows: boolean): void {
+/**
+ * Per-view scratch (grown on demand): the objects of the current pixel row with their column
+ * ranges (cull.ts), the candidate list of the current pixel, f + h r per sample column, and
+ * prepareOrigin's constants for the eye.
+ */
+let ROW = new Int32Array(48);
+let CAND = new Int32Array(16);
+let COLS = new Float64Array(3 * 256);
+let PRE = new Float64Array(64);
+
+/**
+ * Colour seen along EYE (tMax = Infinity), written to RGB; traces only the objects cand[0 .. n-1],
+ * with the origin constants `pre` (see traceClosest).
+ */
+function shadeRay(cs: CompiledScene, shadows: boolean, cand: Int32Array, n: number, pre: Float64Array | null): void {
   const ray = EYE;
-  if (!traceClosest(cs, ray)) {
+  if (!traceClosest(cs, ray, cand, n, pre)) {
     RGB[0] = cs.background[0]; RGB[1] = cs.background[1]; RGB[2] = cs.background[2];
     return;
   }
@@ -78,9 +97,14 @@ function shadeRay(cs: CompiledScene, shadows: boolean): void {
   RGB[0] = ALBEDO[0] * lr; RGB[1] = ALBEDO[1] * lg; RGB[2] = ALBEDO[2] * lb;
 }
 
+/**
+ * Math.round(x * 255) clamped to [0, 255], NaN -> 0, without the Math.round call: for
+ * y >= 0.5, y + 0.5 is exact or rounds the way round-half-up does, so (y + 0.5) | 0 agrees.
+ */
 function toByte(x: number): number {
-  const v = Math.round(x * 255);
-  return v > 0 ? (v < 255 ? v : 255) : 0; // NaN -> 0
+  const y = x * 255;
+  if (y >= 254.5) return 255;
+  return y >= 0.5 ? (y + 0.5) | 0 : 0;
 }
 
 /** Shared pixel loop; writes linear floats or clamped bytes, so neither path needs a second pass. */
@@ -99,20 +123,54 @@ function renderInto<T extends Float32Array | Uint8Array>(
   const ss = options.antialias ? 2 : 1;
   const inv = 1 / (ss * ss);
   const step = (2 * tanH) / size;
+  const count = cs.count;
+  if (CAND.length < count) { ROW = new Int32Array(6 * count); CAND = new Int32Array(2 * count); PRE = new Float64Array(8 * count); }
+  prepareOrigin(cs, ox, oy, oz, PRE);
+  cullView(cs, ox, oy, oz, f, r, u, tanH, step, size, PRE);
+  // Per sample column: f + h r (the first terms of the direction, so the sums below round
+  // exactly as f + h r + v u always did); per sample row: v.
+  const cols = size * ss;
+  if (COLS.length < 3 * cols) COLS = new Float64Array(3 * cols);
+  const colDir = COLS;
+  for (let j = 0, c = 0; j < size; j++) {
+    for (let sx = 0; sx < ss; sx++, c += 3) {
+      const h = (j + (sx + 0.5) / ss) * step - tanH;
+      colDir[c] = f0 + h * r0; colDir[c + 1] = f1 + h * r1; colDir[c + 2] = f2 + h * r2;
+    }
+  }
+  const row = ROW, cand = CAND;
+  // (A field of view of 180 degrees or more has no finite image plane: trace everything.)
+  const cull = (options.cull ?? true) && step > 0 && step < Infinity;
+  const eye = EYE;
+  eye[0] = ox; eye[1] = oy; eye[2] = oz; // shadeRay leaves the origin alone
   for (let i = 0, o = 0; i < size; i++) {
+    // The objects this row can see, in scene order, with their column ranges.
+    const rn = cull ? rowRanges(i, row) : 0;
+    // The candidate list changes only where some object's column range starts or ends.
+    let n = 0, next = 0;
     for (let j = 0; j < size; j++, o += 3) {
+      if (j === next) {
+        n = 0; next = size;
+        for (let k = 0; k < rn; k += 3) {
+          const c0 = row[k + 1], c1 = row[k + 2];
+          if (c0 > j) { if (c0 < next) next = c0; } else if (j <= c1) {
+            cand[n++] = row[k];
+            if (c1 + 1 < next) next = c1 + 1;
+          }
+        }
+      }
       let cr = 0, cg = 0, cb = 0;
       for (let sy = 0; sy < ss; sy++) {
         const v = tanH - (i + (sy + 0.5) / ss) * step;
-        for (let sx = 0; sx < ss; sx++) {
-          const h = (j + (sx + 0.5) / ss) * step - tanH;
-          const dx = f0 + h * r0 + v * u0;
-          const dy = f1 + h * r1 + v * u1;
-          const dz = f2 + h * r2 + v * u2;
+        const vu0 = v * u0, vu1 = v * u1, vu2 = v * u2;
+        for (let sx = 0, c = 3 * ss * j; sx < ss; sx++, c += 3) {
+          const dx = colDir[c] + vu0;
+          const dy = colDir[c + 1] + vu1;
+          const dz = colDir[c + 2] + vu2;
           const l = 1 / Math.sqrt(dx * dx + dy * dy + dz * dz);
-          EYE[0] = ox; EYE[1] = oy; EYE[2] = oz;
-          EYE[3] = dx * l; EYE[4] = dy * l; EYE[5] = dz * l; EYE[6] = Infinity;
-          shadeRay(cs, shadows);
+          eye[3] = dx * l; eye[4] = dy * l; eye[5] = dz * l; eye[6] = Infinity;
+          if (cull) shadeRay(cs, shadows, cand, n, PRE);
+          else shadeRay(cs, shadows, cs.all, count, null);
           cr += RGB[0]; cg += RGB[1]; cb += RGB[2];
         }
       }
@@ -175,7 +233,7 @@ export function renderMapLinear(scene: SceneGraph, size: number, options: Render
           const x = cx - side / 2 + ((j + (sx + 0.5) / ss) / size) * side;
           const z = cz - side / 2 + ((i + (sy + 0.5) / ss) / size) * side;
           EYE[0] = x; EYE[1] = top; EYE[2] = z; EYE[3] = 0; EYE[4] = -1; EYE[5] = 0; EYE[6] = Infinity;
-          shadeRay(cs, shadows);
+          shadeRay(cs, shadows, cs.all, cs.count, null);
           cr += RGB[0]; cg += RGB[1]; cb += RGB[2];
         }
       }

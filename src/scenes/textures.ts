@@ -43,22 +43,15 @@ export function compileTexture(t: Texture): CompiledTexture {
   return { kind, r: t.color[0], g: t.color[1], b: t.color[2], r2: c2[0], g2: c2[1], b2: c2[2], inv: 1 / scale, digits };
 }
 
-/** Integer lattice hash in [0, 1). */
-function hash2(ix: number, iy: number): number {
-  let h = (Math.imul(ix, 374761393) + Math.imul(iy, 668265263)) | 0;
-  h = Math.imul(h ^ (h >>> 13), 1274126177);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
-}
-
-function valueNoise(u: number, v: number): number {
-  const iu = Math.floor(u), iv = Math.floor(v);
-  let fu = u - iu, fv = v - iv;
-  fu = fu * fu * (3 - 2 * fu);
-  fv = fv * fv * (3 - 2 * fv);
-  const a = hash2(iu, iv), b = hash2(iu + 1, iv), c = hash2(iu, iv + 1), d = hash2(iu + 1, iv + 1);
-  return (a + (b - a) * fu) * (1 - fv) + (c + (d - c) * fu) * fv;
-}
+/**
+ * The lattice hash, in [0, 1): h = imul(ix, HX) + imul(iy, HY) (int32), then
+ * h = imul(h ^ (h >>> 13), HM); h ^= h >>> 16; (h >>> 0) / 2^32. It is written out inline
+ * below rather than called: V8 boxes the doubles passed to and returned from a function it
+ * does not inline, and evalTexture is too big for these to be inlined reliably, so a call
+ * would allocate on every textured pixel.
+ */
+const HX = 374761393, HY = 668265263, HM = 1274126177;
+const INV_2_32 = 1 / 4294967296;
 
 /**
  * Albedo at a hit, written to out[0..2]. Reads the world point, world normal and local point
@@ -84,22 +77,51 @@ export function evalTexture(t: CompiledTexture, hit: Float64Array, out: Float64A
       m = Math.floor(u) & 1;
       break;
     case T_NOISE:
-      m = 0.65 * valueNoise(u * 4, v * 4) + 0.35 * valueNoise(u * 11 + 17.3, v * 11 + 5.1);
+      // Two octaves of value noise: 0.65 vn(4u, 4v) + 0.35 vn(11u + 17.3, 11v + 5.1), each the
+      // smoothstep-weighted bilinear blend of the lattice hash at the four corners around it.
+      for (let oct = 0; oct < 2; oct++) {
+        const nu = oct === 0 ? u * 4 : u * 11 + 17.3, nv = oct === 0 ? v * 4 : v * 11 + 5.1;
+        const iu = Math.floor(nu), iv = Math.floor(nv);
+        let fu = nu - iu, fv = nv - iv;
+        fu = fu * fu * (3 - 2 * fu);
+        fv = fv * fv * (3 - 2 * fv);
+        // imul(i + 1, K) = imul(i, K) + K (mod 2^32), so two products serve the four corners.
+        const hu = Math.imul(iu, HX), hv = Math.imul(iv, HY);
+        const hu1 = (hu + HX) | 0, hv1 = (hv + HY) | 0;
+        let ha = (hu + hv) | 0, hb = (hu1 + hv) | 0, hc = (hu + hv1) | 0, hd = (hu1 + hv1) | 0;
+        ha = Math.imul(ha ^ (ha >>> 13), HM); ha ^= ha >>> 16;
+        hb = Math.imul(hb ^ (hb >>> 13), HM); hb ^= hb >>> 16;
+        hc = Math.imul(hc ^ (hc >>> 13), HM); hc ^= hc >>> 16;
+        hd = Math.imul(hd ^ (hd >>> 13), HM); hd ^= hd >>> 16;
+        const a = (ha >>> 0) * INV_2_32, b = (hb >>> 0) * INV_2_32, c = (hc >>> 0) * INV_2_32, d = (hd >>> 0) * INV_2_32;
+        const n = (a + (b - a) * fu) * (1 - fv) + (c + (d - c) * fu) * fv;
+        m += (oct === 0 ? 0.65 : 0.35) * n; // 0 + x is x, so the sum rounds as before
+      }
       break;
     case T_BRICKS: {
       const row = Math.floor(v * 2);
       const uu = u + (row & 1) * 0.5;
       const col = Math.floor(uu);
       const fu = uu - col, fv = v * 2 - row;
-      if (fu < 0.04 || fv < 0.08) m = 1;
-      else shade = 0.88 + 0.24 * hash2(col, row);
+      if (fu < 0.04 || fv < 0.08) {
+        m = 1;
+      } else {
+        let h = (Math.imul(col, HX) + Math.imul(row, HY)) | 0;
+        h = Math.imul(h ^ (h >>> 13), HM); h ^= h >>> 16;
+        shade = 0.88 + 0.24 * ((h >>> 0) * INV_2_32);
+      }
       break;
     }
     case T_TILES: {
       const iu = Math.floor(u), iv = Math.floor(v);
       const fu = u - iu, fv = v - iv;
-      if (fu < 0.035 || fv < 0.035) m = 1;
-      else shade = 0.92 + 0.16 * hash2(iu, iv);
+      if (fu < 0.035 || fv < 0.035) {
+        m = 1;
+      } else {
+        let h = (Math.imul(iu, HX) + Math.imul(iv, HY)) | 0;
+        h = Math.imul(h ^ (h >>> 13), HM); h ^= h >>> 16;
+        shade = 0.92 + 0.16 * ((h >>> 0) * INV_2_32);
+      }
       break;
     }
   }
