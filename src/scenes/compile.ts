@@ -25,7 +25,11 @@ export const O_SHADOW = 18;
 export const O_TEX = 19;
 /** 1 when R is the identity, so the ray needs no transform. */
 export const O_IDENT = 20;
-export const STRIDE = 24;
+/** 1 when a texture of the object reads the local hit point (digits), so traceClosest computes it. */
+export const O_LOCAL = 21;
+/** Half-extents of the object's local bounding box (bounded shapes; for screen-space culling). */
+export const O_EXT = 24;
+export const STRIDE = 28;
 
 export interface CompiledScene {
   count: number;
@@ -107,6 +111,8 @@ export function compileScene(scene: SceneGraph): CompiledScene {
     if (o.castShadow !== false) casters.push(i);
     obj[base + O_TEX] = addTexture(o.texture);
     compileShape(o, base, obj, planes, grids, addTexture);
+    const textures = o.shape === 'grid' && o.textures ? [o.texture, ...o.textures] : [o.texture];
+    obj[base + O_LOCAL] = textures.some((t) => t.kind === 'digits') ? 1 : 0;
   });
 
   const lights = new Float64Array(scene.lights.length * LIGHT_STRIDE);
@@ -134,6 +140,10 @@ export function compileScene(scene: SceneGraph): CompiledScene {
   };
 }
 
+function setExtents(obj: Float64Array, base: number, hx: number, hy: number, hz: number): void {
+  obj[base + O_EXT] = hx; obj[base + O_EXT + 1] = hy; obj[base + O_EXT + 2] = hz;
+}
+
 function compileShape(
   o: SceneObject, base: number, obj: Float64Array, planes: number[], grids: GridData[],
   addTexture: (t: Texture) => number,
@@ -159,12 +169,14 @@ function compileShape(
       obj[base + O_TYPE] = S_BOX;
       obj[p] = hx; obj[p + 1] = hy; obj[p + 2] = hz;
       obj[base + O_BOUND] = Math.hypot(hx, hy, hz);
+      setExtents(obj, base, hx, hy, hz);
       return;
     }
     case 'sphere':
       obj[base + O_TYPE] = S_SPHERE;
       obj[p] = positive(o.radius, 'radius');
       obj[base + O_BOUND] = o.radius;
+      setExtents(obj, base, o.radius, o.radius, o.radius);
       return;
     case 'cylinder':
     case 'capsule':
@@ -177,10 +189,12 @@ function compileShape(
         obj[base + O_TYPE] = S_CAPSULE;
         obj[p] = r; obj[p + 1] = a;
         obj[base + O_BOUND] = a + r;
+        setExtents(obj, base, r, a + r, r);
       } else {
         obj[base + O_TYPE] = o.shape === 'cylinder' ? S_CYLINDER : S_CONE;
         obj[p] = r; obj[p + 1] = h / 2;
         obj[base + O_BOUND] = Math.hypot(r, h / 2);
+        setExtents(obj, base, r, h / 2, r);
       }
       return;
     }
@@ -193,6 +207,9 @@ function compileShape(
       obj[p] = planes.length; obj[p + 1] = pl.length / 4;
       planes.push(...pl);
       obj[base + O_BOUND] = o.shape === 'icosahedron' ? o.radius : Math.hypot(o.size[0] / 2, o.size[1] / 2, o.size[2] / 2);
+      // The icosahedron's vertices lie on the sphere of its radius; the prism fills its size box.
+      if (o.shape === 'icosahedron') setExtents(obj, base, o.radius, o.radius, o.radius);
+      else setExtents(obj, base, o.size[0] / 2, o.size[1] / 2, o.size[2] / 2);
       return;
     }
     case 'grid': {

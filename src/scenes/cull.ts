@@ -6,14 +6,16 @@
  * index) and the image are exactly what testing every object gives.
  *
  * - Bounded objects: a ray can hit one only through its bounding sphere, and the sphere's image
- *   lies inside the rectangle spanned by its tangent planes through the eye.
+ *   lies inside the rectangle spanned by its tangent planes through the eye; when the object's
+ *   local bounding box is wholly in front of the eye, also inside the rectangle around the
+ *   projections of the box's corners (tighter for boxes and cubes).
  * - Planes: a ray from the eye meets a plane at t > 0 only if n . d has the sign of the
  *   plane's numerator d - n . eye; n . d is linear in the image coordinates (h, v), so the
  *   pixels that can see the plane form a half-plane, one column range per row (the floor is
  *   never tested above the horizon, a wall never on the side of the image that looks away).
  * - Grids, and bounding spheres that reach behind the image plane, cover the whole image.
  */
-import { O_BOUND, O_C, O_P, O_TYPE, STRIDE, S_GRID, S_PLANE, type CompiledScene } from './compile.js';
+import { O_BOUND, O_C, O_EXT, O_P, O_R, O_TYPE, STRIDE, S_GRID, S_PLANE, type CompiledScene } from './compile.js';
 
 /** Per object: first and last row, first and last column (inclusive; first > last: none). */
 let RECT = new Int32Array(64);
@@ -65,25 +67,57 @@ export function cullView(
       }
     } else if (type !== S_GRID && obj[b + O_BOUND] >= 0) {
       const R = obj[b + O_BOUND];
-      const wx = obj[b + O_C] - ox, wy = obj[b + O_C + 1] - oy, wz = obj[b + O_C + 2] - oz;
+      const cx = obj[b + O_C] - ox, cy = obj[b + O_C + 1] - oy, cz = obj[b + O_C + 2] - oz;
       // Centre in camera coordinates: X right, Y up, Z forward.
-      const X = wx * r[0] + wy * r[1] + wz * r[2];
-      const Y = wx * u[0] + wy * u[1] + wz * u[2];
-      const Z = wx * f[0] + wy * f[1] + wz * f[2];
-      const margin = 1e-6 * (1 + Math.sqrt(wx * wx + wy * wy + wz * wz));
+      const X = cx * r[0] + cy * r[1] + cz * r[2];
+      const Y = cx * u[0] + cy * u[1] + cz * u[2];
+      const Z = cx * f[0] + cy * f[1] + cz * f[2];
+      const margin = 1e-6 * (1 + Math.sqrt(cx * cx + cy * cy + cz * cz));
       if (Z < -R - margin) {
         r0 = 1; r1 = 0; // wholly behind the camera, and every camera ray points forward
-      } else if (Z > R + margin) {
-        // Tangent planes through the eye containing the up (right) axis bound the sphere's
-        // image: h = (XZ +- R sqrt(X^2 + Z^2 - R^2)) / (Z^2 - R^2), likewise v with Y.
-        const D = Z * Z - R * R;
-        const sx = R * Math.sqrt(X * X + D), sy = R * Math.sqrt(Y * Y + D);
-        const hMin = (X * Z - sx) / D, hMax = (X * Z + sx) / D;
-        const vMin = (Y * Z - sy) / D, vMax = (Y * Z + sy) / D;
-        // Pixel j's rays have (h + tanH) / step in [j, j + 1] (rows: (tanH - v) / step).
+      } else {
+        let hMin = -Infinity, hMax = Infinity, vMin = -Infinity, vMax = Infinity;
+        if (Z > R + margin) {
+          // Tangent planes through the eye containing the up (right) axis bound the sphere's
+          // image: h = (XZ +- R sqrt(X^2 + Z^2 - R^2)) / (Z^2 - R^2), likewise v with Y.
+          const D = Z * Z - R * R;
+          const sx = R * Math.sqrt(X * X + D), sy = R * Math.sqrt(Y * Y + D);
+          hMin = (X * Z - sx) / D; hMax = (X * Z + sx) / D;
+          vMin = (Y * Z - sy) / D; vMax = (Y * Z + sy) / D;
+        }
+        // The local bounding box is often tighter: when all its corners are in front of the
+        // eye, the image of the (convex) box lies within their projections' bounding box.
+        const ex = obj[b + O_EXT], ey = obj[b + O_EXT + 1], ez = obj[b + O_EXT + 2];
+        const m = b + O_R;
+        // Box axes (columns of R, scaled by the half-extents) in camera coordinates.
+        const ax = obj[m] * ex, ay = obj[m + 3] * ex, az = obj[m + 6] * ex;
+        const bx = obj[m + 1] * ey, by = obj[m + 4] * ey, bz = obj[m + 7] * ey;
+        const gx = obj[m + 2] * ez, gy = obj[m + 5] * ez, gz = obj[m + 8] * ez;
+        const aX = ax * r[0] + ay * r[1] + az * r[2], aY = ax * u[0] + ay * u[1] + az * u[2], aZ = ax * f[0] + ay * f[1] + az * f[2];
+        const bX = bx * r[0] + by * r[1] + bz * r[2], bY = bx * u[0] + by * u[1] + bz * u[2], bZ = bx * f[0] + by * f[1] + bz * f[2];
+        const gX = gx * r[0] + gy * r[1] + gz * r[2], gY = gx * u[0] + gy * u[1] + gz * u[2], gZ = gx * f[0] + gy * f[1] + gz * f[2];
+        if (Z - Math.abs(aZ) - Math.abs(bZ) - Math.abs(gZ) > margin) {
+          let h0 = Infinity, h1 = -Infinity, v0 = Infinity, v1 = -Infinity;
+          for (let corner = 0; corner < 8; corner++) {
+            const sa = corner & 1 ? 1 : -1, sb = corner & 2 ? 1 : -1, sg = corner & 4 ? 1 : -1;
+            const KX = X + sa * aX + sb * bX + sg * gX;
+            const KY = Y + sa * aY + sb * bY + sg * gY;
+            const KZ = Z + sa * aZ + sb * bZ + sg * gZ;
+            const h = KX / KZ, v = KY / KZ;
+            if (h < h0) h0 = h;
+            if (h > h1) h1 = h;
+            if (v < v0) v0 = v;
+            if (v > v1) v1 = v;
+          }
+          if (h0 > hMin) hMin = h0;
+          if (h1 < hMax) hMax = h1;
+          if (v0 > vMin) vMin = v0;
+          if (v1 < vMax) vMax = v1;
+        }
+        // Pixel j's rays have (h + tanH) / step in [j, j + 1] (rows: (tanH - v) / step);
+        // pad by a pixel or more. Infinite bounds leave the range whole; NaN compares false.
         const cMin = Math.floor((hMin + tanH) / step) - 2, cMax = Math.floor((hMax + tanH) / step) + 1;
         const rMin = Math.floor((tanH - vMax) / step) - 2, rMax = Math.floor((tanH - vMin) / step) + 1;
-        // NaN compares false: the range stays the whole image.
         if (cMin > c0) c0 = cMin > last ? size : cMin;
         if (cMax < c1) c1 = cMax < 0 ? -1 : cMax;
         if (rMin > r0) r0 = rMin > last ? size : rMin;

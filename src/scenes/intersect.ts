@@ -5,7 +5,7 @@
  * at a time per thread.
  */
 import {
-  O_BOUND, O_C, O_IDENT, O_P, O_R, O_TEX, O_TYPE, STRIDE,
+  O_BOUND, O_C, O_IDENT, O_LOCAL, O_P, O_R, O_TEX, O_TYPE, STRIDE,
   S_BOX, S_CAPSULE, S_CONE, S_CONVEX, S_CYLINDER, S_GRID, S_PLANE, S_SPHERE,
   type CompiledScene,
 } from './compile.js';
@@ -166,19 +166,27 @@ export function traceClosest(
   HIT[H_P] = px; HIT[H_P + 1] = py; HIT[H_P + 2] = pz;
   HIT[H_OBJ] = bestB / STRIDE; // exact: bestB is a multiple of STRIDE
   HIT[H_TEX] = tex;
-  const type = obj[bestB + O_TYPE];
-  const vx = px - obj[bestB + O_C], vy = py - obj[bestB + O_C + 1], vz = pz - obj[bestB + O_C + 2];
-  if (type === S_PLANE || type === S_GRID || obj[bestB + O_IDENT] === 1) {
+  const rotated = obj[bestB + O_IDENT] !== 1 && obj[bestB + O_TYPE] !== S_PLANE && obj[bestB + O_TYPE] !== S_GRID;
+  const r = bestB + O_R;
+  if (!rotated) {
     HIT[H_N] = nx; HIT[H_N + 1] = ny; HIT[H_N + 2] = nz;
-    HIT[H_L] = vx; HIT[H_L + 1] = vy; HIT[H_L + 2] = vz;
   } else {
-    const r = bestB + O_R;
     HIT[H_N] = obj[r] * nx + obj[r + 1] * ny + obj[r + 2] * nz;
     HIT[H_N + 1] = obj[r + 3] * nx + obj[r + 4] * ny + obj[r + 5] * nz;
     HIT[H_N + 2] = obj[r + 6] * nx + obj[r + 7] * ny + obj[r + 8] * nz;
-    HIT[H_L] = obj[r] * vx + obj[r + 3] * vy + obj[r + 6] * vz;
-    HIT[H_L + 1] = obj[r + 1] * vx + obj[r + 4] * vy + obj[r + 7] * vz;
-    HIT[H_L + 2] = obj[r + 2] * vx + obj[r + 5] * vy + obj[r + 8] * vz;
+  }
+  // The local point only for the textures that read it (digits); NaN otherwise.
+  if (obj[bestB + O_LOCAL] === 1) {
+    const vx = px - obj[bestB + O_C], vy = py - obj[bestB + O_C + 1], vz = pz - obj[bestB + O_C + 2];
+    if (!rotated) {
+      HIT[H_L] = vx; HIT[H_L + 1] = vy; HIT[H_L + 2] = vz;
+    } else {
+      HIT[H_L] = obj[r] * vx + obj[r + 3] * vy + obj[r + 6] * vz;
+      HIT[H_L + 1] = obj[r + 1] * vx + obj[r + 4] * vy + obj[r + 7] * vz;
+      HIT[H_L + 2] = obj[r + 2] * vx + obj[r + 5] * vy + obj[r + 8] * vz;
+    }
+  } else {
+    HIT[H_L] = NaN; HIT[H_L + 1] = NaN; HIT[H_L + 2] = NaN;
   }
   return true;
 }
