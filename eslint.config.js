@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'runs/**', 'scratch/**', 'out/**', 'python/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'runs/**', 'scratch/**', 'out/**', 'python/**', 'build/**', '.tmp/**', 'bench/gpu/bundle/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,7 +3,7 @@
  * for every shape on one backend configuration, printing JSON. Run as a child of
  * bench/engine.ts because the wasm thread count is fixed when its module starts.
  *
- * Usage: tsx bench/engine-run.ts <backend> <threads> <batch|0> <seconds-per-cell> [min-runs]
+ * Usage: tsx bench/engine-run.ts <backend> <threads> <batch|0> <seconds-per-cell> [min-runs] [device] [min-runs]
  * (the pure-JS cpu backend takes seconds per call: it is timed once, without a warm-up).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,7 +17,14 @@ const threads = Number(threadsArg);
 const batchOverride = Number(batchArg);
 const budget = Number(secondsArg) * 1000;
 
-await setupEngine({ backend, threads });
+await setupEngine({ backend, threads, device: process.argv[7] ?? 'cpu' });
+
+/** Waits for y by reading one element (on CUDA that copy waits for the GPU; no full read-out). */
+function sync(y: tf.Tensor): void {
+  const first = tf.tidy(() => tf.slice(tf.reshape(y, [-1]), 0, 1));
+  first.dataSync();
+  first.dispose();
+}
 
 /** Median time of fn over repeats, after one warm-up, within a time budget (at least 3 runs). */
 function timeMs(fn: () => tf.Tensor): number {
@@ -27,7 +34,7 @@ function timeMs(fn: () => tf.Tensor): number {
   while (times.length < minRuns || (performance.now() - start < budget && times.length < 50)) {
     const t0 = performance.now();
     const y = fn();
-    y.dataSync();
+    sync(y);
     times.push(performance.now() - t0);
     y.dispose();
   }

@@ -1,14 +1,16 @@
 /**
  * `npm run bench:engine`: convolution GFLOP/s for the GQN shapes, forward, input gradient and
  * filter gradient, on wasm with 1 and 2 threads, the pure-JS cpu backend (batch 1: it is two
- * orders of magnitude slower), and PyTorch with 2 threads where `import torch` works; measured
- * in one run, side by side, with the ratio wasm(2 threads) / PyTorch.
+ * orders of magnitude slower), the libtorch backend (`torch`, 2 threads) where its addon is
+ * built, and PyTorch with 2 threads where `import torch` works; measured in one run, side by
+ * side, with the ratios wasm(2 threads) / PyTorch and torch(2 threads) / PyTorch.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import Table from 'cli-table3';
 
+import { torchAvailability } from '../src/engine/torch/index.js';
 import { CONV_SHAPES } from './engine-shapes.js';
 import { pythonWithTorch } from './python.js';
 
@@ -32,7 +34,12 @@ const tfjs = (backend: string, threads: number, batch: number, secs: number, min
   runChild(`${backend} ${threads}t${batch ? ` (batch ${batch})` : ''}`, process.execPath,
     ['--import', 'tsx', here('./engine-run.ts'), backend, String(threads), String(batch), String(secs), String(minRuns)]);
 
-const columns: (Column | null)[] = [tfjs('wasm', 1, 0, seconds), tfjs('wasm', 2, 0, seconds), tfjs('cpu', 1, 1, 0, 1)];
+// The libtorch backend where its addon is built (npm run build:torch).
+const torchBackend = torchAvailability();
+if (!torchBackend.available) process.stderr.write(`bench:engine: torch column omitted: ${torchBackend.reason}\n`);
+
+const columns: (Column | null)[] = [tfjs('wasm', 1, 0, seconds), tfjs('wasm', 2, 0, seconds), tfjs('cpu', 1, 1, 0, 1),
+  torchBackend.available ? tfjs('torch', 2, 0, seconds) : null];
 const python = pythonWithTorch();
 const torch = python
   ? runChild('PyTorch 2t', python, [here('./engine_torch.py'), '2', String(seconds)], JSON.stringify(CONV_SHAPES))
@@ -42,14 +49,16 @@ columns.push(torch);
 
 const present = columns.filter((c): c is Column => c != null);
 const wasm2 = present.find((c) => c.label === 'wasm 2t');
+const torch2 = present.find((c) => c.label === 'torch 2t');
+const vsPyTorch = torch ? [wasm2, torch2].filter((c): c is Column => c != null) : [];
 const table = new Table({
   style: { head: [], border: [] },
-  head: ['shape (batch 8, NHWC)', 'pass', ...present.map((c) => `${c.label} GFLOP/s`), ...(torch && wasm2 ? ['wasm 2t / PyTorch'] : [])],
+  head: ['shape (batch 8, NHWC)', 'pass', ...present.map((c) => `${c.label} GFLOP/s`), ...vsPyTorch.map((c) => `${c.label} / PyTorch`)],
 });
 for (const [i, shape] of CONV_SHAPES.entries()) {
   for (const pass of ['forward', 'inputGrad', 'filterGrad']) {
     const cells = present.map((c) => c.results[i].gflops[pass].toPrecision(3));
-    const ratio = torch && wasm2 ? [(wasm2.results[i].gflops[pass] / torch.results[i].gflops[pass]).toFixed(2)] : [];
+    const ratio = vsPyTorch.map((c) => (c.results[i].gflops[pass] / torch!.results[i].gflops[pass]).toFixed(2));
     table.push([pass === 'forward' ? shape.name : '', pass, ...cells, ...ratio]);
   }
 }

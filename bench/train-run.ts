@@ -2,7 +2,7 @@
  * One cell of the training benchmark: seconds per GQN training step (forward, backward, Adam)
  * of a preset at a batch size, on one backend, printing JSON. Child of bench/train.ts.
  *
- * Usage: tsx bench/train-run.ts <backend> <threads> <preset> <batch> <steps>
+ * Usage: tsx bench/train-run.ts <backend> <threads> <preset> <batch> <steps> [device]
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -13,7 +13,7 @@ import { Adam } from '../src/train/adam.js';
 import { trainStep } from '../src/train/step.js';
 
 const [backend, threads, presetName, batchArg, stepsArg] = process.argv.slice(2);
-await setupEngine({ backend, threads: Number(threads) });
+await setupEngine({ backend, threads: Number(threads), device: process.argv[7] ?? 'cpu' });
 const config = preset(presetName);
 const b = Number(batchArg);
 const m = 3;

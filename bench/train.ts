@@ -1,8 +1,9 @@
 /**
  * `npm run bench:train`: seconds per GQN training step (ELBO forward + backward + Adam) for the
- * `cpu` preset and the `paper` preset (at a small batch), on wasm with 2 threads and, where
- * `import torch` works, on the same model in PyTorch (python/gqn_torch) with 2 threads; measured
- * in one run, side by side, with the ratio. BENCH_STEPS sets the timed steps per cell.
+ * `cpu` preset and the `paper` preset (at a small batch), on wasm with 2 threads, on the libtorch
+ * backend (`torch`, 2 threads) where its addon is built and, where `import torch` works, on the
+ * same model in PyTorch (python/gqn_torch) with 2 threads; measured in one run, side by side,
+ * with the ratios. BENCH_STEPS sets the timed steps per cell.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 import Table from 'cli-table3';
 
+import { torchAvailability } from '../src/engine/torch/index.js';
 import { preset } from '../src/models/gqn/config.js';
 import { pythonWithTorch } from './python.js';
 
@@ -35,10 +37,15 @@ function run(label: string, cmd: string, args: string[]): Result | null {
 const python = pythonWithTorch();
 if (!python) process.stderr.write('bench:train: no python3 with torch (apt-get install python3-torch); PyTorch column omitted\n');
 const tmp = mkdtempSync(join(tmpdir(), 'gqn-bench-train-'));
-const table = new Table({ style: { head: [], border: [] }, head: ['preset', 'batch', 'params', 'wasm 2t s/step', 'wasm images/s', 'PyTorch 2t s/step', 'PyTorch images/s', 'wasm / PyTorch time'] });
+const libtorch = torchAvailability();
+if (!libtorch.available) process.stderr.write(`bench:train: torch column omitted: ${libtorch.reason}\n`);
+const torchHead = libtorch.available ? ['torch 2t s/step', 'torch images/s'] : [];
+const table = new Table({ style: { head: [], border: [] }, head: ['preset', 'batch', 'params', 'wasm 2t s/step', 'wasm images/s', ...torchHead, 'PyTorch 2t s/step', 'PyTorch images/s', 'wasm / PyTorch time', ...(libtorch.available ? ['torch / PyTorch time'] : [])] });
 for (const cell of cells) {
   const wasm = run(`${cell.preset} batch ${cell.batch} on wasm`, process.execPath,
     ['--import', 'tsx', here('./train-run.ts'), 'wasm', '2', cell.preset, String(cell.batch), String(steps)]);
+  const lt = libtorch.available ? run(`${cell.preset} batch ${cell.batch} on torch`, process.execPath,
+    ['--import', 'tsx', here('./train-run.ts'), 'torch', '2', cell.preset, String(cell.batch), String(steps)]) : null;
   let torch: Result | null = null;
   if (python) {
     const configPath = join(tmp, `${cell.preset}.json`);
@@ -49,8 +56,10 @@ for (const cell of cells) {
   table.push([
     cell.preset, cell.batch, fmt(wasm ?? torch, (r) => `${(r.params / 1e6).toFixed(1)}M`),
     fmt(wasm, (r) => r.secondsPerStep.toFixed(3)), fmt(wasm, (r) => (cell.batch / r.secondsPerStep).toFixed(1)),
+    ...(libtorch.available ? [fmt(lt, (r) => r.secondsPerStep.toFixed(3)), fmt(lt, (r) => (cell.batch / r.secondsPerStep).toFixed(1))] : []),
     fmt(torch, (r) => r.secondsPerStep.toFixed(3)), fmt(torch, (r) => (cell.batch / r.secondsPerStep).toFixed(1)),
     wasm && torch ? (wasm.secondsPerStep / torch.secondsPerStep).toFixed(2) : 'n/a',
+    ...(libtorch.available ? [lt && torch ? (lt.secondsPerStep / torch.secondsPerStep).toFixed(2) : 'n/a'] : []),
   ]);
 }
 process.stdout.write(`${table.toString()}\n`);

@@ -1,7 +1,7 @@
 """PyTorch column of the training benchmark: the same GQN (python/gqn_torch, the twin of the
 TypeScript model), the same step (ELBO forward, backward, Adam), the same inputs' shapes.
 
-Usage: python3 bench/train_torch.py <threads> <config.json> <batch> <steps>
+Usage: python3 bench/train_torch.py <threads> <config.json> <batch> <steps> [device]
 """
 import json
 import os
@@ -15,24 +15,27 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from gqn_torch import GQN  # noqa: E402
 
 
-def main(threads, config_path, batch, steps):
+def main(threads, config_path, batch, steps, device="cpu"):
+    dev = torch.device(device)
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     cfg = json.load(open(config_path))
-    model = GQN(cfg)
+    model = GQN(cfg).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=5e-4, betas=(0.9, 0.999), eps=1e-8)
     b, m, s, g = batch, 3, cfg["imageSize"], cfg["imageSize"] // cfg["scale"]
-    ctx = torch.rand(b, m, 3, s, s)
-    ctx_v = torch.randn(b, m, 7)
-    q = torch.rand(b, 3, s, s)
-    q_v = torch.randn(b, 7)
+    ctx = torch.rand(b, m, 3, s, s, device=dev)
+    ctx_v = torch.randn(b, m, 7, device=dev)
+    q = torch.rand(b, 3, s, s, device=dev)
+    q_v = torch.randn(b, 7, device=dev)
 
     def step():
-        eps = [torch.randn(b, cfg["zChannels"], g, g) for _ in range(cfg["steps"])]
+        eps = [torch.randn(b, cfg["zChannels"], g, g, device=dev) for _ in range(cfg["steps"])]
         opt.zero_grad()
         out = model.elbo(ctx, ctx_v, q, q_v, 2.0, eps)
         out["loss"].backward()
         opt.step()
+        if dev.type == "cuda":
+            torch.cuda.synchronize(dev)
 
     step()
     times = []
@@ -46,4 +49,4 @@ def main(threads, config_path, batch, steps):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), *sys.argv[5:6])

@@ -17,6 +17,9 @@
  *   node scripts/build-torch.mjs --force      rebuild even if up to date
  *   node scripts/build-torch.mjs --find       print the libtorch found (JSON) and exit
  *
+ * Overrides for a machine without npm (bench/gpu/run.sh): NODE_DIR (a folder with
+ * include/node/node_api.h), NODE_ADDON_API_DIR (napi.h), PYTHON, CXX.
+ *
  * GQN_TORCH=off skips everything (exit 0). A libtorch that is found but fails to compile is
  * an error even with --optional: that is a bug to see, not a missing optional part.
  * The ABI flag (_GLIBCXX_USE_CXX11_ABI) is read from the library itself.
@@ -160,7 +163,11 @@ function upToDate() {
   return stamp.libtorch?.libDir != null && existsSync(path.join(stamp.libtorch.libDir, 'libc10.so'));
 }
 
-const napiInclude = () => require('node-addon-api').include_dir.replace(/^"|"$/g, '');
+/** node-addon-api's headers: the package, or $NODE_ADDON_API_DIR (a bare machine's copy). */
+function napiInclude() {
+  if (process.env.NODE_ADDON_API_DIR) return process.env.NODE_ADDON_API_DIR;
+  return require('node-addon-api').include_dir.replace(/^"|"$/g, '');
+}
 
 function buildDirect(lt, cxx, nodedir) {
   const obj = path.join(root, 'build', 'direct', 'gqn_torch.o');

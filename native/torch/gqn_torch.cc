@@ -17,7 +17,6 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <ATen/detail/CUDAHooksInterface.h>
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
@@ -174,11 +173,11 @@ Napi::Value guarded(const Napi::CallbackInfo& info, const char* name, F&& body) 
 
 // ---- setup, data movement, bookkeeping --------------------------------------------------
 
-bool cudaAvailable() { return at::detail::getCUDAHooks().hasCUDA(); }
+bool cudaAvailable() { return at::hasCUDA(); }
 
 int cudaDevices() {
   try {
-    return cudaAvailable() ? at::detail::getCUDAHooks().getNumGPUs() : 0;
+    return cudaAvailable() ? static_cast<int>(at::getNumGPUs()) : 0;
   } catch (...) {
     return 0;
   }
@@ -192,7 +191,17 @@ Napi::Object describeLibrary(Napi::Env env) {
   o.Set("threads", at::get_num_threads());
   o.Set("device", device.str());
   o.Set("parallel", at::get_parallel_info());
+  o.Set("tf32Cudnn", at::globalContext().allowTF32CuDNN());
+  o.Set("tf32Cublas", at::globalContext().allowTF32CuBLAS());
   return o;
+}
+
+// setTF32(cudnn, cublas): whether CUDA convolutions / matmuls may round inputs to TF32
+// (libtorch's defaults are PyTorch's: cuDNN yes, cuBLAS no).
+Napi::Value setTF32(const Napi::CallbackInfo& info) {
+  at::globalContext().setAllowTF32CuDNN(B(info, 0));
+  at::globalContext().setAllowTF32CuBLAS(B(info, 1));
+  return describeLibrary(info.Env());
 }
 
 // init(threads, device, scratch: Int32Array)
@@ -825,6 +834,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   };
   fn("init", init);
   fn("library", library);
+  fn("setTF32", setTF32);
   fn("upload", upload);
   fn("download", download);
   fn("release", release);

@@ -29,6 +29,10 @@ export const DEVICE_PATTERN = /^(cpu|cuda(:\d+)?)$/;
  * Registers the `torch` backend (replacing an earlier registration) with its kernels, started
  * on `device` with `threads` intra-op threads. Throws with the reason when the addon is missing
  * or the device is not there (e.g. `cuda` on a CPU-only libtorch).
+ *
+ * CUDA precision: libtorch's defaults, which are PyTorch's (cuDNN convolutions may use TF32,
+ * matmuls not). GQN_TORCH_TF32=0 turns TF32 off everywhere (full float32, what the parity
+ * checks against the cpu backend need), GQN_TORCH_TF32=1 on everywhere.
  */
 export function registerTorchBackend(options: { threads: number; device: string }): BackendTorch {
   if (!DEVICE_PATTERN.test(options.device)) {
@@ -40,6 +44,8 @@ export function registerTorchBackend(options: { threads: number; device: string 
   if (tf.findBackend('torch') != null) tf.removeBackend('torch');
   // Started here rather than lazily by tfjs, whose backend factories swallow the error.
   const backend = new BackendTorch(load.native, options);
+  const tf32 = process.env.GQN_TORCH_TF32;
+  if (tf32 === '0' || tf32 === '1') load.native.setTF32(tf32 === '1', tf32 === '1');
   tf.registerBackend('torch', () => backend, 0);
   return backend;
 }

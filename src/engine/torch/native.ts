@@ -27,12 +27,16 @@ export interface TorchLibraryInfo {
   device: string;
   /** at::get_parallel_info(): threading backend, oneDNN and BLAS versions. */
   parallel: string;
+  /** Whether CUDA convolutions / matmuls may use TF32 (libtorch's defaults: PyTorch's). */
+  tf32Cudnn: boolean;
+  tf32Cublas: boolean;
 }
 
 /** Ids are slots in the addon; every op returns a new id and writes its shape to the scratch. */
 export interface TorchNative {
   init(threads: number, device: string, scratch: Int32Array): TorchLibraryInfo;
   library(): TorchLibraryInfo;
+  setTF32(cudnn: boolean, cublas: boolean): TorchLibraryInfo;
   upload(values: ArrayBufferView | null, shape: number[], dtype: number): number;
   download(id: number): Float32Array | Int32Array | Uint8Array;
   release(id: number): void;
