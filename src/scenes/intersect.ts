@@ -106,7 +106,7 @@ export function traceClosest(
   // The nearest hit so far lives in `best`; ray[6] is set from it only for the primitives
   // that read it.
   let best = tMax;
-  let bestB = -1;
+  let bestB = -1, bestI = -1;
   let nx = 0, ny = 0, nz = 0, tex = 0;
   for (let k = 0; k < n; k++) {
     const idx = list[k];
@@ -125,7 +125,7 @@ export function traceClosest(
       const t = num / denom;
       if (t <= T_MIN || t >= best) continue;
       best = t; // later objects must beat this hit
-      bestB = b;
+      bestB = b; bestI = idx;
       nx = pnx; ny = pny; nz = pnz;
       tex = obj[b + O_TEX];
       continue;
@@ -156,7 +156,7 @@ export function traceClosest(
       tex = obj[b + O_TEX];
     }
     best = OUT[0]; // later objects must beat this hit
-    bestB = b;
+    bestB = b; bestI = idx;
     nx = OUT[1]; ny = OUT[2]; nz = OUT[3];
   }
   ray[6] = tMax;
@@ -164,7 +164,7 @@ export function traceClosest(
   const px = ox + best * dx, py = oy + best * dy, pz = oz + best * dz;
   HIT[H_T] = best;
   HIT[H_P] = px; HIT[H_P + 1] = py; HIT[H_P + 2] = pz;
-  HIT[H_OBJ] = bestB / STRIDE; // exact: bestB is a multiple of STRIDE
+  HIT[H_OBJ] = bestI;
   HIT[H_TEX] = tex;
   const rotated = obj[bestB + O_IDENT] !== 1 && obj[bestB + O_TYPE] !== S_PLANE && obj[bestB + O_TYPE] !== S_GRID;
   const r = bestB + O_R;

@@ -52,6 +52,7 @@ const SHADOW = new Float64Array(7);
 let ROW = new Int32Array(48);
 let CAND = new Int32Array(16);
 let COLS = new Float64Array(3 * 256);
+let DIRS = new Float64Array(3 * 256);
 let PRE = new Float64Array(64);
 
 /**
@@ -66,9 +67,9 @@ function shadeRay(cs: CompiledScene, shadows: boolean, cand: Int32Array, n: numb
   }
   let nx = HIT[H_N], ny = HIT[H_N + 1], nz = HIT[H_N + 2];
   // Face the viewer: planes are two-sided and rays from inside a solid see its inner side.
+  // (Textures use only |n|, so HIT keeps the unflipped normal.)
   if (nx * ray[3] + ny * ray[4] + nz * ray[5] > 0) {
     nx = -nx; ny = -ny; nz = -nz;
-    HIT[H_N] = nx; HIT[H_N + 1] = ny; HIT[H_N + 2] = nz;
   }
   const px = HIT[H_P], py = HIT[H_P + 1], pz = HIT[H_P + 2];
   evalTexture(cs.textures[HIT[H_TEX] | 0], HIT, ALBEDO);
@@ -128,10 +129,11 @@ function renderInto<T extends Float32Array | Uint8Array>(
   prepareOrigin(cs, ox, oy, oz, PRE);
   cullView(cs, ox, oy, oz, f, r, u, tanH, step, size, PRE);
   // Per sample column: f + h r (the first terms of the direction, so the sums below round
-  // exactly as f + h r + v u always did); per sample row: v.
+  // exactly as f + h r + v u always did).
   const cols = size * ss;
   if (COLS.length < 3 * cols) COLS = new Float64Array(3 * cols);
-  const colDir = COLS;
+  if (DIRS.length < 3 * cols * ss) DIRS = new Float64Array(3 * cols * ss);
+  const colDir = COLS, dirs = DIRS;
   for (let j = 0, c = 0; j < size; j++) {
     for (let sx = 0; sx < ss; sx++, c += 3) {
       const h = (j + (sx + 0.5) / ss) * step - tanH;
@@ -143,7 +145,19 @@ function renderInto<T extends Float32Array | Uint8Array>(
   const cull = (options.cull ?? true) && step > 0 && step < Infinity;
   const eye = EYE;
   eye[0] = ox; eye[1] = oy; eye[2] = oz; // shadeRay leaves the origin alone
+  const rowStride = 3 * cols;
   for (let i = 0, o = 0; i < size; i++) {
+    // This row's unit ray directions, sample row sy at dirs[sy * rowStride], one tight loop
+    // (independent square roots and divisions overlap, unlike one per shaded ray).
+    for (let sy = 0, d = 0; sy < ss; sy++) {
+      const v = tanH - (i + (sy + 0.5) / ss) * step;
+      const vu0 = v * u0, vu1 = v * u1, vu2 = v * u2;
+      for (let c = 0; c < rowStride; c += 3, d += 3) {
+        const dx = colDir[c] + vu0, dy = colDir[c + 1] + vu1, dz = colDir[c + 2] + vu2;
+        const l = 1 / Math.sqrt(dx * dx + dy * dy + dz * dz);
+        dirs[d] = dx * l; dirs[d + 1] = dy * l; dirs[d + 2] = dz * l;
+      }
+    }
     // The objects this row can see, in scene order, with their column ranges.
     const rn = cull ? rowRanges(i, row) : 0;
     // The candidate list changes only where some object's column range starts or ends.
@@ -161,14 +175,8 @@ function renderInto<T extends Float32Array | Uint8Array>(
       }
       let cr = 0, cg = 0, cb = 0;
       for (let sy = 0; sy < ss; sy++) {
-        const v = tanH - (i + (sy + 0.5) / ss) * step;
-        const vu0 = v * u0, vu1 = v * u1, vu2 = v * u2;
-        for (let sx = 0, c = 3 * ss * j; sx < ss; sx++, c += 3) {
-          const dx = colDir[c] + vu0;
-          const dy = colDir[c + 1] + vu1;
-          const dz = colDir[c + 2] + vu2;
-          const l = 1 / Math.sqrt(dx * dx + dy * dy + dz * dz);
-          eye[3] = dx * l; eye[4] = dy * l; eye[5] = dz * l; eye[6] = Infinity;
+        for (let sx = 0, d = sy * rowStride + 3 * ss * j; sx < ss; sx++, d += 3) {
+          eye[3] = dirs[d]; eye[4] = dirs[d + 1]; eye[5] = dirs[d + 2]; eye[6] = Infinity;
           if (cull) shadeRay(cs, shadows, cand, n, PRE);
           else shadeRay(cs, shadows, cs.all, count, null);
           cr += RGB[0]; cg += RGB[1]; cb += RGB[2];
