@@ -41,6 +41,13 @@ using Ints = std::vector<int64_t>;
 // ---- tensor slots -----------------------------------------------------------------------
 
 std::vector<Tensor> slots(1);  // id 0 is never used
+/**
+ * Convolution filters converted to libtorch's layout, by 2 * id (+1 for depthwise) of the tfjs
+ * tensor they came from. Ids hold immutable tensors, so an entry is good until its id is
+ * released: a weight serves its forward convolution and its input gradient, and a shared core's
+ * weight every step, with one conversion.
+ */
+std::unordered_map<uint64_t, Tensor> filterCache;
 std::vector<uint32_t> freeIds;
 size_t live = 0;
 at::Device device(at::kCPU);
@@ -263,6 +270,8 @@ END
 Napi::Value release(const Napi::CallbackInfo& info) {
   uint32_t id = U(info, 0);
   if (id != 0 && id < slots.size() && slots[id].defined()) {
+    filterCache.erase(2 * uint64_t{id});
+    filterCache.erase(2 * uint64_t{id} + 1);
     slots[id] = Tensor();
     freeIds.push_back(id);
     live--;
@@ -271,26 +280,33 @@ Napi::Value release(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value releaseAll(const Napi::CallbackInfo& info) {
+  filterCache.clear();
   slots.assign(1, Tensor());
   freeIds.clear();
   live = 0;
   return info.Env().Undefined();
 }
 
-/** Live tensors, the distinct storages behind them and their bytes (views share storage). */
+/**
+ * Live tensors, the distinct storages behind them (and behind the filter cache) and their bytes
+ * (views share storage).
+ */
 Napi::Value stats(const Napi::CallbackInfo& info) {
   std::unordered_set<const void*> seen;
   double bytes = 0;
-  for (const auto& t : slots) {
-    if (!t.defined()) continue;
+  auto count = [&](const Tensor& t) {
     const auto& storage = t.storage();
-    const void* key = storage.unsafeGetStorageImpl();
-    if (seen.insert(key).second) bytes += static_cast<double>(storage.nbytes());
+    if (seen.insert(storage.unsafeGetStorageImpl()).second) bytes += static_cast<double>(storage.nbytes());
+  };
+  for (const auto& t : slots) {
+    if (t.defined()) count(t);
   }
+  for (const auto& entry : filterCache) count(entry.second);
   auto o = Napi::Object::New(info.Env());
   o.Set("tensors", static_cast<double>(live));
   o.Set("storages", static_cast<double>(seen.size()));
   o.Set("bytes", bytes);
+  o.Set("cachedFilters", static_cast<double>(filterCache.size()));
   return o;
 }
 
@@ -679,14 +695,74 @@ Tensor toNCHW(const Tensor& x) { return x.permute({0, 3, 1, 2}); }
 Tensor toNHWC(const Tensor& x) { return x.permute({0, 2, 3, 1}); }
 
 /** tfjs filter [kh, kw, ci, co] (depthwise: [kh, kw, ci, multiplier]) as libtorch's [co, ci/g, kh, kw]. */
+/**
+ * dst[r * dr + c * dc] = src[r * sr + c * sc] for r < rows, c < cols, in 32x32 tiles so that
+ * a transposing copy touches memory a cache line at a time (libtorch's generic strided copy
+ * moves a 20 MB filter this way at well under 1 GB/s).
+ */
+void copy2d(const float* src, int64_t rows, int64_t cols, int64_t sr, int64_t sc, float* dst, int64_t dr, int64_t dc) {
+  constexpr int64_t T = 32;
+  for (int64_t r0 = 0; r0 < rows; r0 += T) {
+    const int64_t r1 = std::min(rows, r0 + T);
+    for (int64_t c0 = 0; c0 < cols; c0 += T) {
+      const int64_t c1 = std::min(cols, c0 + T);
+      for (int64_t r = r0; r < r1; r++) {
+        for (int64_t c = c0; c < c1; c++) dst[r * dr + c * dc] = src[r * sr + c * sc];
+      }
+    }
+  }
+}
+
+bool fastLayout(const Tensor& t) { return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.dim() == 4; }
+
+/**
+ * tfjs filter [kh, kw, ci, co] as libtorch's [co, ci, kh, kw] in channels-last memory (physically
+ * [co][kh][kw][ci]), the layout oneDNN takes without a reorder of its own for channels-last data.
+ */
+Tensor torchFilterCopy(const Tensor& f) {
+  const int64_t kh = f.size(0), kw = f.size(1), ci = f.size(2), co = f.size(3), k = kh * kw * ci;
+  Tensor out = at::empty({co, kh, kw, ci}, f.options());
+  const float* src = f.data_ptr<float>();
+  float* dst = out.data_ptr<float>();
+  const int64_t sy = f.stride(0), sx = f.stride(1), si = f.stride(2), so = f.stride(3);
+  at::parallel_for(0, kh * kw, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t yx = begin; yx < end; yx++) {
+      copy2d(src + (yx / kw) * sy + (yx % kw) * sx, ci, co, si, so, dst + yx * ci, 1, k);
+    }
+  });
+  return out.permute({0, 3, 1, 2});
+}
+
+/** The inverse: a libtorch filter gradient [co, ci, kh, kw] (any strides) as tfjs's [kh, kw, ci, co]. */
+Tensor tfjsFilterCopy(const Tensor& g) {
+  const int64_t co = g.size(0), ci = g.size(1), kh = g.size(2), kw = g.size(3);
+  Tensor out = at::empty({kh, kw, ci, co}, g.options());
+  const float* src = g.data_ptr<float>();
+  float* dst = out.data_ptr<float>();
+  const int64_t so = g.stride(0), si = g.stride(1), sy = g.stride(2), sx = g.stride(3);
+  at::parallel_for(0, kh * kw, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t yx = begin; yx < end; yx++) {
+      copy2d(src + (yx / kw) * sy + (yx % kw) * sx, ci, co, si, so, dst + yx * ci * co, co, 1);
+    }
+  });
+  return out;
+}
+
 Tensor torchFilter(const Tensor& f, bool depthwise) {
-  if (!depthwise) return f.permute({3, 2, 0, 1});
+  if (!depthwise) return fastLayout(f) ? torchFilterCopy(f) : f.permute({3, 2, 0, 1}).contiguous(at::MemoryFormat::ChannelsLast);
   return f.permute({2, 3, 0, 1}).reshape({f.size(2) * f.size(3), 1, f.size(0), f.size(1)});
+}
+
+const Tensor& cachedFilter(uint32_t id, bool depthwise) {
+  const uint64_t key = 2 * uint64_t{id} + (depthwise ? 1 : 0);
+  auto it = filterCache.find(key);
+  if (it == filterCache.end()) it = filterCache.emplace(key, torchFilter(get(id), depthwise)).first;
+  return it->second;
 }
 
 /** The inverse of torchFilter. */
 Tensor tfjsFilter(const Tensor& g, const Ints& shape, bool depthwise) {
-  if (!depthwise) return g.permute({2, 3, 1, 0});
+  if (!depthwise) return fastLayout(g) ? tfjsFilterCopy(g) : g.permute({2, 3, 1, 0});
   return g.reshape({shape[2], shape[3], shape[0], shape[1]}).permute({2, 3, 0, 1});
 }
 
@@ -712,25 +788,25 @@ at::MemoryFormat likeInput(const Tensor& nchw) { return nchw.suggest_memory_form
 // conv2d(x, filter, ...convArgs)
 OP(conv2d)
   Tensor x = toNCHW(get(U(info, 0)));
-  const Tensor& f = get(U(info, 1));
   ConvArgs c = convArgs(info, 2);
+  const Tensor& f = cachedFilter(U(info, 1), c.depthwise);
   if (!c.symmetric()) x = at::constant_pad_nd(x, c.explicitPad(), 0);
   int64_t groups = c.depthwise ? x.size(1) : 1;
-  RET(toNHWC(at::conv2d(x, torchFilter(f, c.depthwise), {}, c.stride(), c.padding(), c.dilation(), groups)));
+  RET(toNHWC(at::conv2d(x, f, {}, c.stride(), c.padding(), c.dilation(), groups)));
 END
 
 // conv2dBackpropInput(dy, filter, inputShape (NHWC), ...convArgs): also conv2dTranspose's forward.
 OP(conv2dBackpropInput)
   Tensor dy = toNCHW(get(U(info, 0)));
-  const Tensor& f = get(U(info, 1));
   Ints in = ints(info[2]);
   ConvArgs c = convArgs(info, 3);
+  const Tensor& f = cachedFilter(U(info, 1), c.depthwise);
   int64_t h = in[1] + (c.symmetric() ? 0 : c.top + c.bottom);
   int64_t w = in[2] + (c.symmetric() ? 0 : c.left + c.right);
   Tensor shapeOnly = at::empty({in[0], in[3], h, w}, dy.options(), likeInput(dy));
   int64_t groups = c.depthwise ? in[3] : 1;
   Tensor dx = std::get<0>(at::convolution_backward(
-      dy, shapeOnly, torchFilter(f, c.depthwise), c10::nullopt, c.stride(), c.padding(), c.dilation(),
+      dy, shapeOnly, f, c10::nullopt, c.stride(), c.padding(), c.dilation(),
       false, {0, 0}, groups, {true, false, false}));
   if (!c.symmetric()) dx = dx.narrow(2, c.top, in[1]).narrow(3, c.left, in[2]);
   RET(toNHWC(dx));

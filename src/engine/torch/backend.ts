@@ -92,7 +92,7 @@ export class BackendTorch extends KernelBackend {
   }
 
   /** Live tensors in the addon, the storages behind them and their bytes. */
-  nativeStats(): { tensors: number; storages: number; bytes: number } {
+  nativeStats(): { tensors: number; storages: number; bytes: number; cachedFilters: number } {
     return this.native.stats();
   }
 

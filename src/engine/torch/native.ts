@@ -41,7 +41,7 @@ export interface TorchNative {
   download(id: number): Float32Array | Int32Array | Uint8Array;
   release(id: number): void;
   releaseAll(): void;
-  stats(): { tensors: number; storages: number; bytes: number };
+  stats(): { tensors: number; storages: number; bytes: number; cachedFilters: number };
   shapeOf(id: number): void;
   unary(op: number, x: number, alpha?: number): number;
   binary(op: number, a: number, b: number): number;
