@@ -73,6 +73,13 @@ const extraCases: OpCase[] = [
   { name: 'clipByValue', shapes: [[4, 5]], fn: (a) => tf.clipByValue(a, -0.5, 0.7) },
   { name: 'where', shapes: [[4, 5], [4, 5]], fn: (a, b) => tf.where(tf.tensor2d([1, 0, 0, 1, 1], [1, 5], 'bool').tile([4, 1]), a, tf.mul(b, 3)) },
   { name: 'sin, cos, atan, erf, expm1, log1p', shapes: [[4, 5]], positive: true, fn: (a) => tf.addN([tf.sin(a), tf.cos(a), tf.atan(a), tf.erf(a), tf.expm1(a), tf.log1p(a)]) },
+  {
+    name: 'inverse and hyperbolic trig, atan2', shapes: [[4, 5]], positive: true,
+    fn: (a) => {
+      const h = tf.mul(a, 0.5);
+      return tf.addN([tf.acos(h), tf.asin(h), tf.atanh(h), tf.cosh(a), tf.sinh(a), tf.tan(h), tf.acosh(tf.add(a, 1)), tf.asinh(a), tf.atan2(a, tf.add(a, 0.3))]);
+    },
+  },
   { name: 'abs, squaredDifference', shapes: [[4, 5], [4, 5]], fn: (a, b) => tf.add(tf.abs(a), tf.squaredDifference(a, b)) },
   { name: 'mirror of a broadcast (expandDims, squeeze)', shapes: [[3, 1, 4]], fn: (a) => tf.mul(tf.expandDims(tf.squeeze(a), 0), tf.ones([2, 3, 4])) },
 ];
@@ -83,6 +90,9 @@ const extraCases: OpCase[] = [
  */
 const valueCases: { name: string; fn: () => tf.Tensor; expect?: number[] }[] = [
   { name: 'comparisons to bool', fn: () => tf.stack([tf.equal(tf.tensor1d([1, 2, 3]), 2), tf.less(tf.tensor1d([1, 2, 3]), 2), tf.greaterEqual(tf.tensor1d([1, 2, 3]), 2)]) },
+  { name: 'more comparisons', fn: () => tf.stack([tf.notEqual(tf.tensor1d([1, 2, 3]), 2), tf.lessEqual(tf.tensor1d([1, 2, 3]), 2), tf.greater(tf.tensor1d([1, 2, 3]), 2), tf.isInf(tf.tensor1d([Infinity, 1, -Infinity]))]) },
+  { name: 'all / any / logicalOr', fn: () => tf.concat([tf.all(tf.tensor2d([[1, 1], [0, 1]], [2, 2], 'bool'), 1), tf.any(tf.tensor2d([[0, 0], [0, 1]], [2, 2], 'bool'), 1), tf.logicalOr(tf.tensor1d([1, 0], 'bool'), tf.tensor1d([0, 0], 'bool'))]) },
+  { name: 'zerosLike, onesLike, int fill', fn: () => tf.concat([tf.zerosLike(tf.tensor1d([3, 4], 'int32')), tf.onesLike(tf.tensor1d([3, 4], 'int32')), tf.fill([2], 7, 'int32')]) },
   { name: 'logical ops', fn: () => tf.logicalXor(tf.logicalAnd(tf.tensor1d([1, 1, 0, 0], 'bool'), tf.tensor1d([1, 0, 1, 0], 'bool')), tf.logicalNot(tf.tensor1d([1, 0, 1, 1], 'bool'))) },
   { name: 'int32 math', fn: () => tf.add(tf.floorDiv(tf.tensor1d([7, -7, 9, 4], 'int32'), tf.tensor1d([2, 2, -4, 3], 'int32')), tf.mod(tf.tensor1d([7, -7, 9, 4], 'int32'), tf.tensor1d([3, 3, -4, 5], 'int32'))) },
   { name: 'int32 sum and cast', fn: () => tf.sum(tf.cast(tf.tensor2d([[1.7, -2.2], [3.9, 4]]), 'int32'), 0) },
