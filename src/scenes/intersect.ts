@@ -25,11 +25,10 @@ const LOCAL = new Float64Array(7);
 /** Primitive result: t, local normal, grid texture. */
 const OUT = new Float64Array(5);
 
-
 /**
  * Ray (world frame, |d| = 1, tMax in ray[6]) against the bounded object at record offset b,
- * after its bounding sphere has been found to meet the ray (callers test it inline, see
- * boundMisses): transform into the local frame and run the primitive. On a hit returns true with
+ * after its bounding sphere has been found to meet the ray (traceClosest and traceAny test it
+ * inline): transform into the local frame and run the primitive. On a hit returns true with
  * t and the local normal in `out`.
  */
 function intersectBounded(cs: CompiledScene, b: number, ray: Float64Array, out: Float64Array): boolean {
@@ -87,7 +86,8 @@ export function prepareOrigin(cs: CompiledScene, ox: number, oy: number, oz: num
 /**
  * Nearest hit along `ray` ([ox, oy, oz, dx, dy, dz, tMax], world frame, |d| = 1). On a hit
  * fills HIT: t, world normal (unit, not yet turned toward the viewer), world point, local
- * point, object index, texture index (layout in hit-record.ts). ray[6] is restored on return.
+ * point (digits textures only), object index, texture index (layout in hit-record.ts). ray[6]
+ * is restored on return.
  *
  * Tests the objects list[0 .. n-1] (indices in scene order; all objects by default). Callers
  * may leave out objects the ray cannot hit (the renderer drops those whose bounding sphere lies

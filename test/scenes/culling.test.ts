@@ -72,6 +72,14 @@ test('culling: random shapes, tilted planes, wide and narrow fields of view', ()
       sameImage(scene, cam, rng.int(1, 40), rng.next() < 0.3, `random scene ${s} view ${v}`);
     }
   }
+  // Many objects (the per-view scratch buffers grow).
+  const crowd = randomScene(new Rng(11));
+  for (let k = 0; k < 40; k++) {
+    const position: Vec3 = [(k % 7) - 3, (k % 3) - 1, Math.floor(k / 7) - 3];
+    const texture = crowd.objects[0].texture;
+    crowd.objects.push(k % 2 ? { shape: 'sphere', radius: 0.2, position, texture } : { shape: 'box', size: [0.3, 0.3, 0.3], position, texture });
+  }
+  sameImage(crowd, { position: [0, 1, -6], yaw: Math.PI / 2, pitch: -0.1 }, 48, true, 'crowd');
   // Straight down and straight up: the right axis stays defined, the plane ranges degenerate.
   const scene = randomScene(new Rng(7));
   sameImage(scene, { position: [0, 4, 0], yaw: 0.3, pitch: -Math.PI / 2 }, 33, false, 'straight down');
