@@ -3,7 +3,7 @@
  * `cpu` preset and the `paper` preset (at a small batch), on wasm with 2 threads, on the libtorch
  * backend (`torch`, 2 threads) where its addon is built and, where `import torch` works, on the
  * same model in PyTorch (python/gqn_torch) with 2 threads; measured in one run, side by side,
- * with the ratios. BENCH_STEPS sets the timed steps per cell.
+ * with the ratios. BENCH_STEPS sets the timed steps per cell, BENCH_PRESETS the presets.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,9 @@ import { pythonWithTorch } from './python.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const steps = Number(process.env.BENCH_STEPS ?? 3);
-const cells = [{ preset: 'cpu', batch: 16 }, { preset: 'paper', batch: 2 }];
+// BENCH_PRESETS=cpu limits the cells (the paper preset takes minutes per step on 2 cores).
+const wanted = (process.env.BENCH_PRESETS ?? 'cpu,paper').split(',');
+const cells = [{ preset: 'cpu', batch: 16 }, { preset: 'paper', batch: 2 }].filter((c) => wanted.includes(c.preset));
 
 interface Result { secondsPerStep: number; params: number }
 
