@@ -103,6 +103,20 @@ export type TorchLoad =
 
 let cached: TorchLoad | null = null;
 
+/**
+ * OpenMP settings applied before libtorch (and with it libgomp, which reads them once) loads,
+ * unless the user set OMP_WAIT_POLICY or these. libgomp's default, spinning ~300k iterations
+ * at every barrier, stalls each parallel kernel for a scheduler slice whenever another process
+ * holds a core: the cpu-preset training step took 4.0 s with 2 threads against 0.36 s with this
+ * (2 cores, one busy). Child processes inherit it, so the benchmarks' PyTorch runs the same way.
+ */
+export const OPENMP_DEFAULTS: Record<string, string> = { GOMP_SPINCOUNT: '1000' };
+
+function applyOpenMpDefaults(): void {
+  if (process.env.OMP_WAIT_POLICY != null) return;
+  for (const [name, value] of Object.entries(OPENMP_DEFAULTS)) process.env[name] ??= value;
+}
+
 /** Loads the addon once; never throws. */
 export function loadTorchNative(): TorchLoad {
   if (cached) return cached;
@@ -117,6 +131,7 @@ export function loadTorchNative(): TorchLoad {
     return cached;
   }
   try {
+    applyOpenMpDefaults();
     const native = createRequire(import.meta.url)(addon) as TorchNative;
     const source = path.join(root, 'native', 'torch', 'gqn_torch.cc');
     const stale = existsSync(source) && statSync(source).mtimeMs > statSync(addon).mtimeMs;
