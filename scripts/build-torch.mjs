@@ -166,7 +166,8 @@ function upToDate() {
 /** node-addon-api's headers: the package, or $NODE_ADDON_API_DIR (a bare machine's copy). */
 function napiInclude() {
   if (process.env.NODE_ADDON_API_DIR) return process.env.NODE_ADDON_API_DIR;
-  return require('node-addon-api').include_dir.replace(/^"|"$/g, '');
+  // include_dir is relative to the working directory.
+  return path.resolve(require('node-addon-api').include_dir.replace(/^"|"$/g, ''));
 }
 
 function buildDirect(lt, cxx, nodedir) {
