@@ -1,7 +1,7 @@
 /**
  * `npm run bench:engine`: convolution GFLOP/s for the GQN shapes, forward, input gradient and
- * filter gradient, on wasm with 1 and 2 threads, the pure-JS cpu backend (batch 1: it is two
- * orders of magnitude slower), the libtorch backend (`torch`, 2 threads) where its addon is
+ * filter gradient, on wasm with 1 and 2 threads, the pure-JS cpu backend with BENCH_CPU=1 (batch 1:
+ * it is two orders of magnitude slower), the libtorch backend (`torch`, 2 threads) where its addon is
  * built, and PyTorch with 2 threads where `import torch` works; measured in one run, side by
  * side, with the ratios wasm(2 threads) / PyTorch and torch(2 threads) / PyTorch.
  */
@@ -38,7 +38,11 @@ const tfjs = (backend: string, threads: number, batch: number, secs: number, min
 const torchBackend = torchAvailability();
 if (!torchBackend.available) process.stderr.write(`bench:engine: torch column omitted: ${torchBackend.reason}\n`);
 
-const columns: (Column | null)[] = [tfjs('wasm', 1, 0, seconds), tfjs('wasm', 2, 0, seconds), tfjs('cpu', 1, 1, 0, 1),
+// The pure-JS column takes minutes per cell (its filter gradient runs below 0.05 GFLOP/s):
+// opt in with BENCH_CPU=1.
+const cpuColumn = process.env.BENCH_CPU === '1';
+if (!cpuColumn) process.stderr.write('bench:engine: cpu (pure JS) column omitted; BENCH_CPU=1 adds it (slow)\n');
+const columns: (Column | null)[] = [tfjs('wasm', 1, 0, seconds), tfjs('wasm', 2, 0, seconds), cpuColumn ? tfjs('cpu', 1, 1, 0, 1) : null,
   torchBackend.available ? tfjs('torch', 2, 0, seconds) : null];
 const python = pythonWithTorch();
 const torch = python
