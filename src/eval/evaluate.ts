@@ -4,6 +4,8 @@
  * and of posterior reconstructions (target seen), each as a function of the number of context
  * views M. Every test scene contributes one query view and K-1 context views; M = 1, 2, ...
  * uses the first M of them, so the contexts are nested and the query is the same for every M.
+ * A control row repeats the largest M with every scene's contexts taken from the next scene in
+ * the batch: if the model uses its representation, that row is clearly worse.
  */
 import { join } from 'node:path';
 
@@ -41,6 +43,8 @@ export interface EvalReport {
   sigma: number;
   imageSize: number;
   results: ContextResult[];
+  /** The largest M with another scene's context views (null when every batch held one scene). */
+  wrongScene: ContextResult | null;
 }
 
 export interface EvalOptions {
@@ -68,7 +72,10 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
   const sigma = linearAt(config.train.sigma, step);
   const s = config.model.imageSize;
   const d = s * s * config.model.imageChannels;
-  const sums = new Map<number, Record<keyof Omit<ContextResult, 'contextViews'>, number>>();
+  type Sums = Record<keyof Omit<ContextResult, 'contextViews'>, number>;
+  const zero = (): Sums => ({ elbo: 0, nll: 0, kl: 0, elboBitsPerDim: 0, nllBitsPerDim: 0, klBitsPerDim: 0, psnrPrior: 0, ssimPrior: 0, psnrPosterior: 0, ssimPosterior: 0 });
+  const sums = new Map<number, Sums>();
+  const wrong = { m: 0, seen: 0, sums: zero() };
   let seen = 0;
   const k = await viewsPerScene(opts.data, opts.split);
   const reader = openReader({
@@ -89,18 +96,15 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
         const query = tf.tensor4d(b.queryImages.data, [qShape[0], s, s, qShape[4]]).slice(0, n);
         const queryV = tf.tensor2d(b.queryViewpoints.data, [qShape[0], b.queryViewpoints.shape[2]]).slice(0, n);
         const truth = query.dataSync() as Float32Array;
-        for (const m of contexts) {
-          const batch = {
-            contextImages: ctx.slice([0, 0], [n, m]) as tf.Tensor5D, contextViewpoints: ctxV.slice([0, 0], [n, m]) as tf.Tensor3D,
-            queryImage: query as tf.Tensor4D, queryViewpoint: queryV as tf.Tensor2D,
-          };
-          const e = model.elbo(batch, sigma, model.noise(n, deriveSeed(opts.seed, 'eval-posterior', seen, m)));
-          const prior = model.sample(batch.queryViewpoint, e.r, model.noise(n, deriveSeed(opts.seed, 'eval-prior', seen, m)));
+        // Adds the batch's per-image figures for one context set to `acc`.
+        const score = (m: number, ctxImages: tf.Tensor5D, ctxViews: tf.Tensor3D, acc: Sums, stream: string): void => {
+          const batch = { contextImages: ctxImages, contextViewpoints: ctxViews, queryImage: query as tf.Tensor4D, queryViewpoint: queryV as tf.Tensor2D };
+          const e = model.elbo(batch, sigma, model.noise(n, deriveSeed(opts.seed, `${stream}-posterior`, seen, m)));
+          const prior = model.sample(batch.queryViewpoint, e.r, model.noise(n, deriveSeed(opts.seed, `${stream}-prior`, seen, m)));
           const nll = e.nll.dataSync();
           const kl = e.kl.dataSync();
           const post = e.mean.dataSync() as Float32Array;
           const pri = prior.dataSync() as Float32Array;
-          const acc = sums.get(m) ?? { elbo: 0, nll: 0, kl: 0, elboBitsPerDim: 0, nllBitsPerDim: 0, klBitsPerDim: 0, psnrPrior: 0, ssimPrior: 0, psnrPosterior: 0, ssimPosterior: 0 };
           for (let i = 0; i < n; i++) {
             const img = (a: Float32Array) => a.subarray(i * d, (i + 1) * d);
             acc.nll += nll[i];
@@ -110,7 +114,19 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
             acc.psnrPosterior += psnr(img(post), img(truth));
             acc.ssimPosterior += ssim(img(post), img(truth), s);
           }
+        };
+        for (const m of contexts) {
+          const acc = sums.get(m) ?? zero();
+          score(m, ctx.slice([0, 0], [n, m]) as tf.Tensor5D, ctxV.slice([0, 0], [n, m]) as tf.Tensor3D, acc, 'eval');
           sums.set(m, acc);
+        }
+        const mMax = Math.max(...contexts);
+        if (n >= 2 && (wrong.m === 0 || wrong.m === mMax)) {
+          // Roll the batch by one scene: each query gets the next scene's contexts.
+          const roll = <T extends tf.Tensor>(t: T): T => tf.concat([t.slice(1, n - 1), t.slice(0, 1)]) as T;
+          score(mMax, roll(ctx.slice([0, 0], [n, mMax]) as tf.Tensor5D), roll(ctxV.slice([0, 0], [n, mMax]) as tf.Tensor3D), wrong.sums, 'eval-wrong-scene');
+          wrong.m = mMax;
+          wrong.seen += n;
         }
       });
       seen += n;
@@ -122,14 +138,16 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
   }
   if (seen === 0) throw new Error(`${opts.data}: no ${opts.split} scenes were read`);
   const bits = (nats: number) => nats / (d * Math.LN2);
-  const results = [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([m, a]) => {
-    const nll = a.nll / seen;
-    const kl = a.kl / seen;
+  const average = (m: number, a: Sums, count: number): ContextResult => {
+    const nll = a.nll / count;
+    const kl = a.kl / count;
     return {
       contextViews: m, elbo: nll + kl, nll, kl,
       elboBitsPerDim: bits(nll + kl), nllBitsPerDim: bits(nll), klBitsPerDim: bits(kl),
-      psnrPrior: a.psnrPrior / seen, ssimPrior: a.ssimPrior / seen, psnrPosterior: a.psnrPosterior / seen, ssimPosterior: a.ssimPosterior / seen,
+      psnrPrior: a.psnrPrior / count, ssimPrior: a.ssimPrior / count, psnrPosterior: a.psnrPosterior / count, ssimPosterior: a.ssimPosterior / count,
     };
-  });
-  return { run: runDir, checkpoint, step, data: opts.data, split: opts.split, scenes: seen, sigma, imageSize: s, results };
+  };
+  const results = [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([m, a]) => average(m, a, seen));
+  const wrongScene = wrong.seen > 0 ? average(wrong.m, wrong.sums, wrong.seen) : null;
+  return { run: runDir, checkpoint, step, data: opts.data, split: opts.split, scenes: seen, sigma, imageSize: s, results, wrongScene };
 }
