@@ -87,8 +87,8 @@ export class Generator {
     const gInvariant = cond;
     const iInvariant = tf.concat([this.xDown.apply(x), cond], 3);
     // With shared cores the invariant convolutions are computed once for all steps.
-    const preG = this.generationCores.map((core) => core.prepare(gInvariant));
-    const preI = this.inferenceCores.map((core) => core.prepare(iInvariant));
+    const preG = this.generationCores.map((core) => core.prepare(gInvariant, c.shareCores));
+    const preI = this.inferenceCores.map((core) => core.prepare(iInvariant, c.shareCores));
     let gen = this.zeroState(b);
     let inf = this.zeroState(b);
     let u: tf.Tensor4D = tf.zeros([b, c.imageSize, c.imageSize, c.uChannels]);
@@ -111,7 +111,7 @@ export class Generator {
     const c = this.c;
     const b = v.shape[0];
     const cond = this.conditioning(v, r);
-    const preG = this.generationCores.map((core) => core.prepare(cond));
+    const preG = this.generationCores.map((core) => core.prepare(cond, c.shareCores));
     let gen = this.zeroState(b);
     let u: tf.Tensor4D = tf.zeros([b, c.imageSize, c.imageSize, c.uChannels]);
     for (let l = 0; l < c.steps; l++) {
