@@ -19,9 +19,13 @@
 import { join } from 'node:path';
 
 import { Rng } from '../random/rng.js';
+import { boxDownscale, canDownscale } from './downscale.js';
 import { DataError, handleCorrupt, type CorruptPolicy } from './errors.js';
 import { listShards, type Split } from './layout.js';
 import { cameraRow, decodeView, readSceneRecords, viewCount, type LocatedScene } from './records.js';
+import { encodeViewpoint } from './viewpoint.js';
+
+export { encodeViewpoint } from './viewpoint.js';
 
 export interface ReaderOptions extends CorruptPolicy {
   /** A dataset folder: `<root>/<world>` (ours) or `<root>/<dataset>` (DeepMind's). */
@@ -81,20 +85,6 @@ export interface Batch {
 }
 
 export const DEFAULT_SHUFFLE_BLOCK = 1024;
-
-/** (x, y, z, yaw, pitch) -> (x, y, z, cos yaw, sin yaw, cos pitch, sin pitch). */
-export function encodeViewpoint(camera: ArrayLike<number>, out: Float32Array = new Float32Array(7), at = 0): Float32Array {
-  const yaw = camera[3];
-  const pitch = camera[4];
-  out[at] = camera[0];
-  out[at + 1] = camera[1];
-  out[at + 2] = camera[2];
-  out[at + 3] = Math.cos(yaw);
-  out[at + 4] = Math.sin(yaw);
-  out[at + 5] = Math.cos(pitch);
-  out[at + 6] = Math.sin(pitch);
-  return out;
-}
 
 interface Positioned {
   scene: LocatedScene;
@@ -255,23 +245,10 @@ function toUnitFloat(src: Uint8Array, dst: Float32Array, at: number): void {
   for (let i = 0; i < src.length; i++) dst[at + i] = src[i] / 255;
 }
 
-/** Box-filter downscale of a square RGB image by an integer factor. */
+/** Box-filter downscale (downscale.ts), with the error naming the scene and frame. */
 function resize(rgb: Uint8Array, side: number, target: number, scene: LocatedScene, k: number): Uint8Array {
-  if (target === side) return rgb;
-  if (target > side || side % target !== 0) {
+  if (target !== side && !canDownscale(side, target)) {
     throw new DataError(scene.file, scene.index, scene.offset, `frame ${k} is ${side}x${side}; cannot resize to ${target} (must divide it)`);
   }
-  const f = side / target;
-  const out = new Uint8Array(target * target * 3);
-  const n = f * f;
-  for (let y = 0; y < target; y++) {
-    for (let x = 0; x < target; x++) {
-      for (let c = 0; c < 3; c++) {
-        let s = 0;
-        for (let dy = 0; dy < f; dy++) for (let dx = 0; dx < f; dx++) s += rgb[((y * f + dy) * side + x * f + dx) * 3 + c];
-        out[(y * target + x) * 3 + c] = Math.round(s / n);
-      }
-    }
-  }
-  return out;
+  return boxDownscale(rgb, side, target);
 }

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { writeFileAtomic } from '../data/atomic.js';
-import { fromTorchPerm, toTorchPerm, type Layout, type ParamStore } from '../models/layers/params.js';
+import type { ParamStore } from '../models/layers/params.js';
+import { assignTorchWeights, fromTorchArray, torchArray, torchWeights } from '../models/layers/torch-weights.js';
 import type { Adam } from './adam.js';
 import { readSafetensors, writeSafetensors, type NamedArray } from './safetensors.js';
 
@@ -26,45 +27,14 @@ export interface TrainerState {
   extra: Record<string, unknown>;
 }
 
-function torchArray(t: tf.Tensor, layout: Layout): NamedArray {
-  const perm = toTorchPerm(layout);
-  const y = perm ? tf.transpose(t, perm) : t;
-  const out = { shape: y.shape, data: y.dataSync() as Float32Array };
-  if (y !== t) y.dispose();
-  return out;
-}
-
-function fromTorchArray(a: NamedArray, layout: Layout): tf.Tensor {
-  const t = tf.tensor(a.data, a.shape);
-  const perm = fromTorchPerm(layout);
-  if (!perm) return t;
-  const y = tf.transpose(t, perm);
-  t.dispose();
-  return y;
-}
-
 export async function saveWeights(path: string, store: ParamStore, metadata: Record<string, string> = {}): Promise<void> {
-  const tensors = new Map<string, NamedArray>();
-  for (const p of store.params.values()) tensors.set(p.name, torchArray(p.variable, p.layout));
-  await writeSafetensors(path, tensors, metadata);
+  await writeSafetensors(path, torchWeights(store), metadata);
 }
 
 /** Loads weights saved by saveWeights (or by the PyTorch module); every name and shape must match. */
 export async function loadWeights(path: string, store: ParamStore): Promise<Record<string, string>> {
   const { tensors, metadata } = await readSafetensors(path);
-  for (const p of store.params.values()) {
-    const a = tensors.get(p.name);
-    if (a == null) throw new Error(`${path}: no tensor ${p.name} (the model has ${store.params.size} parameters)`);
-    const t = fromTorchArray(a, p.layout);
-    if (t.shape.join() !== p.variable.shape.join()) {
-      t.dispose();
-      throw new Error(`${path}: tensor ${p.name} has shape [${a.shape}] (PyTorch layout); the model expects [${p.variable.shape}] (tfjs layout)`);
-    }
-    p.variable.assign(t);
-    t.dispose();
-  }
-  const extra = [...tensors.keys()].filter((k) => !store.params.has(k));
-  if (extra.length > 0) throw new Error(`${path}: tensors the model does not have: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', ...' : ''}`);
+  assignTorchWeights(store, tensors, path);
   return metadata;
 }
 

@@ -1,0 +1,64 @@
+/**
+ * TensorFlow.js set-up in the browser: `webgpu` when the page has WebGPU, else `webgl`; `wasm`
+ * or `cpu` on request. Browser-safe by construction: this file and what it imports never reach
+ * Node-only code (the Node set-up, with its wasm thread fix and the torch addon, is setup.ts),
+ * so the viewer's bundle imports this file rather than setup.ts. A backend that fails to start
+ * is an error, never a silent fallback.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { checkEngineOptions, type BackendName, type EngineInfo, type EngineOptions } from './engine-options.js';
+
+/** Gradients (training in the page), then the backend asked for; reports what runs. */
+export async function setupBrowserEngine(options: EngineOptions = {}): Promise<EngineInfo> {
+  checkEngineOptions(options, 'browser');
+  // tfjs-core registers no gradients by itself; bundlers take its ESM file that does.
+  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+  const { registerTileGradient } = await import('./gradients/tile.js');
+  registerTileGradient();
+
+  const hasWebGpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
+  const backend = (options.backend ?? (hasWebGpu ? 'webgpu' : 'webgl')) as BackendName;
+  let simd = false;
+  let multithread = false;
+  let threads = 1;
+  if (backend === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+  if (backend === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
+  if (backend === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
+  if (backend === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const { registerWasmTrainingKernels } = await import('./kernels/wasm/register.js');
+    registerWasmTrainingKernels();
+    if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
+    if (options.threads != null) wasm.setThreadsCount(options.threads);
+    simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+    multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
+  }
+
+  let ok = false;
+  let reason = '';
+  try {
+    ok = await tf.setBackend(backend);
+  } catch (e) {
+    reason = `: ${(e as Error).message}`;
+  }
+  if (!ok || tf.getBackend() !== backend) {
+    throw new Error(`backend '${backend}' failed to start${reason} (tfjs is on '${tf.getBackend() ?? 'none'}'); refusing to fall back`);
+  }
+  await tf.ready();
+  if (backend === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    threads = wasm.getThreadsCount();
+    multithread = multithread && threads > 1;
+  }
+  return {
+    runtime: 'browser',
+    runtimeVersion: typeof navigator !== 'undefined' ? navigator.userAgent : 'unknown',
+    backend,
+    threads,
+    simd,
+    multithread,
+    tfjs: tf.version_core,
+    device: 'cpu',
+  };
+}
