@@ -26,12 +26,18 @@ const batch = tf.tidy(() => ({
   queryImage: tf.randomUniform([b, s, s, 3], 0, 1, 'float32', 3) as tf.Tensor4D,
   queryViewpoint: tf.randomNormal([b, 7], 0, 1, 'float32', 4) as tf.Tensor2D,
 }));
+// Progress on stderr, so that a cell that runs out of memory or time shows how far it got.
+const progress = (label: string, seconds: number) => process.stderr.write(
+  `${backend} ${presetName} b${b}: ${label} ${seconds.toFixed(2)} s, ${(tf.memory().numBytes / 2 ** 20).toFixed(0)} MiB in tensors\n`);
+const tWarm = performance.now();
 trainStep(model, adam, batch, 2.0, 5e-4, 0); // warm-up: kernels, Adam's slots
+progress('warm-up step', (performance.now() - tWarm) / 1000);
 const times: number[] = [];
 for (let i = 0; i < Number(stepsArg); i++) {
   const t0 = performance.now();
   trainStep(model, adam, batch, 2.0, 5e-4, i + 1);
   times.push((performance.now() - t0) / 1000);
+  progress(`step ${i + 1}`, times[times.length - 1]);
 }
 times.sort((x, y) => x - y);
 process.stdout.write(`${JSON.stringify({ backend, threads: Number(threads), preset: presetName, batch: b, params: model.store.count(), secondsPerStep: times[Math.floor(times.length / 2)] })}\n`);

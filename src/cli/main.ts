@@ -8,6 +8,7 @@ import { dataCommand } from './data.js';
 import { demoCommand } from './demo.js';
 import { doctorCommand } from './doctor.js';
 import { evalCommand, renderCommand } from './eval.js';
+import { exportCommand } from './export.js';
 import { nonNegativeInt, positiveInt } from './options.js';
 import { trainCommand } from './train.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   program.addCommand(trainCommand());
   program.addCommand(evalCommand());
   program.addCommand(renderCommand());
+  program.addCommand(exportCommand());
   return program;
 }
 

@@ -1,9 +1,10 @@
 /**
  * `gqn eval` and `gqn render` on a tiny trained run: the report's shape and its arithmetic
- * (ELBO = NLL + KL, bits/dim), the wrong-scene control row, and the grid's pixel size.
+ * (ELBO = NLL + KL, bits/dim), the wrong-scene control row, the grid's pixel size, and an
+ * exported run giving the same figures without the optimizer state.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -17,6 +18,7 @@ import { evaluateRun } from '../../src/eval/evaluate.js';
 import { renderGrid } from '../../src/eval/render-grid.js';
 import { formatReport } from '../../src/cli/eval.js';
 import { PAPER_ADAM } from '../../src/train/adam.js';
+import { exportRun } from '../../src/train/export.js';
 import { train } from '../../src/train/trainer.js';
 import { TINY } from '../models/tiny-config.js';
 
@@ -78,4 +80,18 @@ test('render draws contexts | truth | reconstruction | samples for each scene', 
   assert.equal(img.width, 7 * tile + 6 * 2 + 8);
   assert.equal(img.height, 3 * tile + 2 * 2);
   assert.equal(tf.memory().numTensors, 0, 'render leaked tensors');
+});
+
+test('an exported run holds the weights without optimizer state and evaluates the same', async () => {
+  const out = join(dir, 'exported');
+  const r = await exportRun(run, out);
+  assert.equal(r.step, 4);
+  assert.deepEqual((await readdir(out)).sort(), ['checkpoints', 'config.json', 'metrics.jsonl']);
+  assert.deepEqual((await readdir(join(out, 'checkpoints', '000000004'))).sort(), ['model.safetensors', 'state.json']);
+  const a = await evaluateRun(run, { data, split: 'test', scenes: 4, batch: 4, seed: 3, contexts: [2] });
+  const b = await evaluateRun(out, { data, split: 'test', scenes: 4, batch: 4, seed: 3, contexts: [2] });
+  assert.deepEqual(b.results, a.results);
+  await assert.rejects(exportRun(run, out), /--out: .*exported exists; pass --force/);
+  await exportRun(run, out, { force: true });
+  await assert.rejects(exportRun(join(dir, 'nothing'), join(dir, 'x')), /nothing.*config\.json|config\.json.*nothing/);
 });
