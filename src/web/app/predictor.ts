@@ -1,0 +1,100 @@
+/**
+ * What the viewer asks of the model for one scene: r from the chosen context views, then per
+ * query camera a prediction, more prior samples, and the Bayesian surprise of the true view.
+ *
+ * - prediction: one draw of z from the prior, decoded to the observation mean (what `gqn render`
+ *   shows as a prior sample). The noise is fixed per seed, so orbiting the camera changes the
+ *   image only through the camera: the model's imagination stays the same draw.
+ * - samples: `samples` more such draws with other fixed noise, in one batch.
+ * - surprise: KL[q(z | x_q, v_q, r) || pi(z | v_q, r)] summed over the L steps, in nats: how far
+ *   the true image would move the model's belief about this view (the ELBO's KL term).
+ * Tensors stay on the backend; results come back with `data()` so the page never blocks on a
+ * synchronous GPU read.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import type { GQN } from '../../models/gqn/gqn.js';
+import { deriveSeed } from '../../random/rng.js';
+
+export class Predictor {
+  private r: tf.Tensor4D;
+  private readonly priorNoise: tf.Tensor4D[];
+  private readonly samplesNoise: tf.Tensor4D[];
+  private readonly posteriorNoise: tf.Tensor4D[];
+
+  constructor(private readonly model: GQN, readonly samples: number, seed: number) {
+    this.r = this.zeroR();
+    this.priorNoise = model.noise(1, deriveSeed(seed, 'viewer-prior'));
+    this.samplesNoise = model.noise(samples, deriveSeed(seed, 'viewer-samples'));
+    this.posteriorNoise = model.noise(1, deriveSeed(seed, 'viewer-posterior'));
+  }
+
+  get imageSize(): number {
+    return this.model.config.imageSize;
+  }
+
+  private zeroR(): tf.Tensor4D {
+    const side = this.model.representation.side;
+    return tf.zeros([1, side, side, this.model.config.rChannels]);
+  }
+
+  /** r = sum of f(x, v) over the given views (none: r = 0, the model's unconditional guess). */
+  setContext(images: Float32Array[], viewpoints: Float32Array[]): void {
+    const s = this.imageSize;
+    const m = images.length;
+    const next = m === 0 ? this.zeroR() : tf.tidy(() => this.model.represent(
+      tf.tensor5d(concat(images), [1, m, s, s, 3]),
+      tf.tensor3d(concat(viewpoints), [1, m, 7]),
+    ));
+    this.r.dispose();
+    this.r = next;
+  }
+
+  /** The prediction for a query viewpoint [7]: an S*S*3 image in [0, 1]. */
+  async predict(viewpoint: Float32Array): Promise<Float32Array> {
+    const out = tf.tidy(() => this.model.sample(tf.tensor2d(viewpoint, [1, 7]), this.r, this.priorNoise));
+    return read(out);
+  }
+
+  /** `samples` further prior samples of the query view. */
+  async sample(viewpoint: Float32Array): Promise<Float32Array[]> {
+    const n = this.samples;
+    const out = tf.tidy(() => this.model.sample(
+      tf.tile(tf.tensor2d(viewpoint, [1, 7]), [n, 1]) as tf.Tensor2D,
+      tf.tile(this.r, [n, 1, 1, 1]) as tf.Tensor4D,
+      this.samplesNoise,
+    ));
+    const all = await read(out);
+    const d = all.length / n;
+    return Array.from({ length: n }, (_, i) => all.slice(i * d, (i + 1) * d));
+  }
+
+  /** KL[q || pi] of the true query image, summed over steps (nats). */
+  async surprise(viewpoint: Float32Array, truth: Float32Array): Promise<number> {
+    const s = this.imageSize;
+    const kl = tf.tidy(() => this.model.generator.infer(tf.tensor4d(truth, [1, s, s, 3]), tf.tensor2d(viewpoint, [1, 7]), this.r, this.posteriorNoise).kl);
+    return (await read(kl))[0];
+  }
+
+  dispose(): void {
+    tf.dispose([this.r, ...this.priorNoise, ...this.samplesNoise, ...this.posteriorNoise]);
+  }
+}
+
+async function read(t: tf.Tensor): Promise<Float32Array> {
+  try {
+    return (await t.data()) as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

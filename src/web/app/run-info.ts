@@ -1,0 +1,47 @@
+/** What `gqn serve` says about the run it shows (GET /api/run), and fetching from it with clear errors. */
+import type { RunConfig } from '../../train/run-config.js';
+import type { DatasetInfo } from './dataset-info.js';
+
+/** The body of /api/run. */
+export interface RunInfo {
+  name: string;
+  /** The run's config.json. */
+  config: RunConfig;
+  step: number;
+  checkpoint: string;
+  /** URL of the checkpoint's model.safetensors. */
+  weights: string;
+  /** URL of the run's metrics.jsonl. */
+  metrics: string;
+  /** The dataset's manifest settings, when the server could read them. */
+  dataset?: Partial<DatasetInfo>;
+}
+
+/** Reads an error body `{"error": ...}` when there is one. */
+async function failure(res: Response, url: string): Promise<Error> {
+  let detail = res.statusText;
+  try {
+    const body = (await res.json()) as { error?: string };
+    if (body.error) detail = body.error;
+  } catch {
+    // Not JSON: keep the status text.
+  }
+  return new Error(`${url}: HTTP ${res.status} ${detail}`);
+}
+
+export async function fetchOk(url: string): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, { cache: 'no-store' });
+  } catch (e) {
+    throw new Error(`${url}: ${(e as Error).message} (is gqn serve running?)`, { cause: e });
+  }
+  if (!res.ok) throw await failure(res, url);
+  return res;
+}
+
+export async function fetchRun(url = '/api/run'): Promise<RunInfo> {
+  const run = (await (await fetchOk(url)).json()) as RunInfo;
+  if (run?.config?.model == null) throw new Error(`${url}: no config.model in the answer; is this a gqn run?`);
+  return run;
+}

@@ -1,0 +1,348 @@
+/**
+ * The viewer page (index.html): the run's GQN in the browser. Context views of a scene go into
+ * r; a query camera the user steers gets the model's prediction beside the ray-traced truth,
+ * more prior samples, their per-pixel spread, PSNR and the Bayesian surprise of the true view.
+ *
+ * Work per camera change runs in a latest-wins loop: while the user drags, only the prediction
+ * is computed for the newest camera; samples, uncertainty and surprise follow once the camera
+ * rests. The truth is ray traced on the main thread: at 64x64 that is about a millisecond (the
+ * timing line shows it), so a worker would cost more in copying than it saves.
+ */
+import { BROWSER_BACKENDS, type EngineInfo } from '../../engine/engine-options.js';
+import { setupBrowserEngine } from '../../engine/setup-browser.js';
+import { psnr } from '../../eval/image-metrics.js';
+import type { GQN } from '../../models/gqn/gqn.js';
+import { WORLD_NAMES, isWorldName, type Camera, type WorldName } from '../../scenes/index.js';
+import { drawHeat, drawHeatLegend, drawRgb } from './image-canvas.js';
+import { loadModel } from './model.js';
+import { Predictor } from './predictor.js';
+import { queryCameraFor, type ArrowKey, type QueryCamera } from './query-camera.js';
+import { datasetOf, type DatasetInfo } from './dataset-info.js';
+import { fetchRun, type RunInfo } from './run-info.js';
+import { cameraRow, makeSceneViews, truthView, viewpointOf, type SceneViews } from './scene-views.js';
+import { pixelStd } from './uncertainty.js';
+import { installHook, type ViewerState } from './viewer-hook.js';
+import { WASM_PATHS } from './wasm-files.js';
+
+/** Prior samples besides the prediction. */
+const SAMPLES = 4;
+/** The heat map's top: a std of 0.25 is already a pixel the samples disagree about wholesale. */
+const STD_MAX = 0.25;
+/** Noise seed of every draw the viewer makes (fixed, so the same camera gives the same images). */
+const NOISE_SEED = 0;
+
+const $ = <T extends HTMLElement>(id: string) => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`viewer: no #${id} in the page`);
+  return el as T;
+};
+
+class Viewer {
+  private views!: SceneViews;
+  private chosen: boolean[] = [];
+  private query!: QueryCamera;
+  private contextChanged = true;
+  private dirty = false;
+  private running = false;
+  private waiters: (() => void)[] = [];
+  private predictions = 0;
+  private firstPredictionMs: number | null = null;
+  private last: { camera: Camera; prediction: Float32Array; truth: Float32Array; psnr: number; surprise: number | null; truthMs: number; predictMs: number; samplesMs: number | null } | null = null;
+  private error: string | null = null;
+  private readonly sampleCanvases: HTMLCanvasElement[] = [];
+
+  constructor(
+    readonly run: RunInfo,
+    readonly dataset: DatasetInfo,
+    readonly model: GQN,
+    readonly predictor: Predictor,
+    readonly engine: EngineInfo,
+  ) {}
+
+  get imageSize(): number {
+    return this.model.config.imageSize;
+  }
+
+  /** Builds a scene's context views; the query camera starts at its last view (held out of r). */
+  loadScene(world: WorldName, index: number): void {
+    this.views = makeSceneViews(this.dataset, world, index, this.imageSize);
+    const k = this.views.cameras.length;
+    this.chosen = this.views.cameras.map((_, i) => i < k - 1);
+    this.query = queryCameraFor(this.views.scene, this.views.cameras[k - 1]);
+    ($('world') as HTMLSelectElement).value = world;
+    ($('scene') as HTMLInputElement).value = String(index);
+    this.drawContexts();
+    this.contextChanged = true;
+    this.request();
+  }
+
+  setContext(chosen: boolean[]): void {
+    if (chosen.length !== this.chosen.length) throw new Error(`setContext: ${chosen.length} flags for ${this.chosen.length} views`);
+    this.chosen = chosen.slice();
+    this.drawContexts();
+    this.contextChanged = true;
+    this.request();
+  }
+
+  setCamera(camera: Camera): void {
+    this.query.set(camera);
+    this.request();
+  }
+
+  moved(): void {
+    this.request();
+  }
+
+  get camera(): QueryCamera {
+    return this.query;
+  }
+
+  /** Resolves when every requested update has been drawn. */
+  settled(): Promise<void> {
+    if (!this.running && !this.dirty) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private request(): void {
+    this.dirty = true;
+    if (!this.running) void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.dirty) {
+        this.dirty = false;
+        if (this.contextChanged) {
+          this.contextChanged = false;
+          const pick = <T>(xs: T[]) => xs.filter((_, i) => this.chosen[i]);
+          this.predictor.setContext(pick(this.views.images), pick(this.views.viewpoints));
+        }
+        const camera = this.query.camera();
+        const v = viewpointOf(camera);
+        const t0 = performance.now();
+        const truth = truthView(this.views, camera);
+        const t1 = performance.now();
+        const prediction = await this.predictor.predict(v);
+        const t2 = performance.now();
+        this.predictions++;
+        this.last = { camera, prediction, truth, psnr: psnr(prediction, truth), surprise: null, truthMs: t1 - t0, predictMs: t2 - t1, samplesMs: null };
+        this.drawQuery();
+        if (this.firstPredictionMs == null) this.firstPredictionMs = performance.now();
+        // Still moving: skip the slower half for a camera that is already stale.
+        if (this.dirty) continue;
+        const samples = await this.predictor.sample(v);
+        const surprise = await this.predictor.surprise(v, truth);
+        this.last.surprise = surprise;
+        this.last.samplesMs = performance.now() - t2;
+        this.drawSamples(samples, pixelStd([prediction, ...samples], this.imageSize));
+        this.drawQuery();
+      }
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.running = false;
+      for (const w of this.waiters.splice(0)) w();
+    }
+  }
+
+  fail(e: unknown): void {
+    this.error = e instanceof Error ? e.message : String(e);
+    console.error(e);
+    const status = $('status');
+    status.textContent = `Error: ${this.error}`;
+    status.className = 'status error';
+  }
+
+  private drawContexts(): void {
+    const box = $('contexts');
+    box.replaceChildren(...this.views.images.map((img, i) => {
+      const c = document.createElement('canvas');
+      drawRgb(c, img, this.imageSize);
+      c.className = this.chosen[i] ? '' : 'off';
+      c.title = `view ${i + 1}: ${this.chosen[i] ? 'in' : 'not in'} the context (click to toggle)`;
+      c.dataset.view = String(i);
+      c.addEventListener('click', () => {
+        const next = this.chosen.slice();
+        next[i] = !next[i];
+        this.setContext(next);
+      });
+      return c;
+    }));
+  }
+
+  private drawQuery(): void {
+    const l = this.last!;
+    const s = this.imageSize;
+    drawRgb($('prediction'), l.prediction, s);
+    drawRgb($('truth'), l.truth, s);
+    $('psnr').textContent = `${l.psnr.toFixed(2)} dB`;
+    $('surprise').textContent = l.surprise == null ? '…' : `${l.surprise.toFixed(2)} nats`;
+    const [x, y, z, yaw, pitch] = cameraRow(l.camera);
+    const deg = (a: number) => `${((a * 180) / Math.PI).toFixed(0)}°`;
+    $('camera').textContent = `(${x.toFixed(2)}, ${y.toFixed(2)}, ${z.toFixed(2)}), yaw ${deg(yaw)}, pitch ${deg(pitch)}`;
+    $('on-rig').textContent = this.query.inTraining() ? 'yes' : 'no (the model never saw such a camera)';
+    $('timing').textContent = `truth ${l.truthMs.toFixed(1)} ms, prediction ${l.predictMs.toFixed(0)} ms${l.samplesMs == null ? '' : `, ${SAMPLES} samples + surprise ${l.samplesMs.toFixed(0)} ms`}`;
+  }
+
+  private drawSamples(samples: Float32Array[], std: Float32Array): void {
+    const box = $('samples');
+    while (this.sampleCanvases.length < samples.length) {
+      const fig = document.createElement('figure');
+      const c = document.createElement('canvas');
+      c.className = 'view';
+      const cap = document.createElement('figcaption');
+      cap.textContent = `sample ${this.sampleCanvases.length + 1}`;
+      fig.append(c, cap);
+      box.append(fig);
+      this.sampleCanvases.push(c);
+    }
+    samples.forEach((img, i) => drawRgb(this.sampleCanvases[i], img, this.imageSize));
+    drawHeat($('uncertainty'), std, this.imageSize, STD_MAX);
+  }
+
+  state(): ViewerState {
+    const l = this.last;
+    return {
+      backend: this.engine.backend,
+      run: this.run.name,
+      step: this.run.step,
+      world: this.views?.world,
+      scene: this.views?.index,
+      imageSize: this.imageSize,
+      renderSize: this.views?.settings.size,
+      views: this.views?.cameras.map(cameraRow) ?? [],
+      context: this.chosen.slice(),
+      camera: l ? cameraRow(l.camera) : null,
+      onTrainingRig: this.query?.inTraining() ?? false,
+      psnr: l?.psnr ?? null,
+      surprise: l?.surprise ?? null,
+      predictions: this.predictions,
+      firstPredictionMs: this.firstPredictionMs,
+      busy: this.running,
+      error: this.error,
+    };
+  }
+
+  pixels(which: 'prediction' | 'truth'): number[] {
+    const l = this.last;
+    if (!l) throw new Error('no prediction yet');
+    return Array.from(which === 'prediction' ? l.prediction : l.truth);
+  }
+
+  /** Times n predictions (and n surprise computations) at new cameras orbiting the current one. */
+  async bench(n: number): Promise<{ predictionsPerSecond: number; surprisesPerSecond: number }> {
+    await this.settled();
+    const start = this.query.camera();
+    const cameras = Array.from({ length: n }, (_, i) => {
+      this.query.set(start);
+      this.query.key(i % 2 === 0 ? 'ArrowLeft' : 'ArrowRight');
+      return this.query.camera();
+    });
+    this.query.set(start);
+    const vs = cameras.map(viewpointOf);
+    let t = performance.now();
+    for (const v of vs) await this.predictor.predict(v);
+    const predict = (performance.now() - t) / 1000;
+    const truth = this.last!.truth;
+    t = performance.now();
+    for (const v of vs) await this.predictor.surprise(v, truth);
+    const surprise = (performance.now() - t) / 1000;
+    return { predictionsPerSecond: n / predict, surprisesPerSecond: n / surprise };
+  }
+}
+
+/** `?backend=` of the URL, checked by the engine. */
+function requestedBackend(): string | undefined {
+  return new URLSearchParams(location.search).get('backend') ?? undefined;
+}
+
+function fillSelect(select: HTMLSelectElement, values: readonly string[], current: string): void {
+  select.replaceChildren(...values.map((v) => new Option(v, v, v === current, v === current)));
+}
+
+function wireControls(viewer: Viewer): void {
+  const world = $('world') as HTMLSelectElement;
+  const scene = $('scene') as HTMLInputElement;
+  const sceneIndex = () => Math.max(0, Math.floor(Number(scene.value) || 0));
+  world.addEventListener('change', () => viewer.loadScene(world.value as WorldName, sceneIndex()));
+  scene.addEventListener('change', () => viewer.loadScene(world.value as WorldName, sceneIndex()));
+  $('new-scene').addEventListener('click', () => viewer.loadScene(world.value as WorldName, sceneIndex() + 1));
+
+  // Drag either view; pointer capture keeps the drag alive outside the canvas.
+  for (const canvas of document.querySelectorAll<HTMLCanvasElement>('canvas.drag')) {
+    let last: { x: number; y: number } | null = null;
+    canvas.addEventListener('pointerdown', (e) => {
+      last = { x: e.clientX, y: e.clientY };
+      canvas.setPointerCapture(e.pointerId);
+      $('prediction').focus();
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      if (!last) return;
+      viewer.camera.drag(e.clientX - last.x, e.clientY - last.y);
+      last = { x: e.clientX, y: e.clientY };
+      viewer.moved();
+    });
+    const end = () => { last = null; };
+    canvas.addEventListener('pointerup', end);
+    canvas.addEventListener('pointercancel', end);
+    canvas.addEventListener('wheel', (e) => {
+      e.preventDefault();
+      viewer.camera.wheel(Math.sign(e.deltaY));
+      viewer.moved();
+    }, { passive: false });
+  }
+  document.addEventListener('keydown', (e) => {
+    const target = e.target as HTMLElement;
+    if (target.closest('input, select, textarea')) return;
+    if (!['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'].includes(e.key)) return;
+    e.preventDefault();
+    viewer.camera.key(e.key as ArrowKey);
+    viewer.moved();
+  });
+}
+
+async function start(): Promise<Viewer> {
+  const status = $('status');
+  const backend = requestedBackend();
+  const backendSelect = $('backend') as HTMLSelectElement;
+  fillSelect(backendSelect, BROWSER_BACKENDS, backend ?? '');
+  backendSelect.addEventListener('change', () => {
+    const url = new URL(location.href);
+    url.searchParams.set('backend', backendSelect.value);
+    location.assign(url.href);
+  });
+  const [engine, run] = await Promise.all([setupBrowserEngine({ backend, wasmPaths: WASM_PATHS }), fetchRun()]);
+  fillSelect(backendSelect, BROWSER_BACKENDS, engine.backend);
+  const { dataset, guessed } = datasetOf(run);
+  $('run').textContent = `${run.name} · step ${run.step} · ${engine.backend}`;
+  $('dataset').textContent = `${run.config.model.imageSize}x${run.config.model.imageSize} model, views rendered at ${dataset.size}x${dataset.size}` +
+    (guessed ? ` (dataset settings not reported by the server: assumed ${dataset.world}, seed ${dataset.seed})` : ` like its ${dataset.world} dataset (seed ${dataset.seed})`);
+  fillSelect($('world') as HTMLSelectElement, WORLD_NAMES, dataset.world);
+  status.textContent = `Loading weights (step ${run.step})…`;
+  const model = await loadModel(run);
+  const viewer = new Viewer(run, dataset, model, new Predictor(model, SAMPLES, NOISE_SEED), engine);
+  wireControls(viewer);
+  drawHeatLegend($('legend'));
+  $('legend-max').textContent = `0 – ${STD_MAX}`;
+  const params = new URLSearchParams(location.search);
+  const world = params.get('world') ?? dataset.world;
+  if (!isWorldName(world)) throw new Error(`?world=${world}: expected one of ${WORLD_NAMES.join(', ')}`);
+  viewer.loadScene(world, Math.max(0, Math.floor(Number(params.get('scene') ?? 0) || 0)));
+  await viewer.settled();
+  status.textContent = '';
+  return viewer;
+}
+
+const ready = start();
+installHook(ready);
+ready.catch((e: unknown) => {
+  const status = document.getElementById('status');
+  if (status) {
+    status.textContent = `Error: ${e instanceof Error ? e.message : String(e)}`;
+    status.className = 'status error';
+  }
+  console.error(e);
+});
+
+export type { Viewer };
