@@ -14,11 +14,11 @@ const REFRESH_MS = 5000;
 /** One line of metrics.jsonl (the trainer's Metrics). */
 interface MetricLine { step: number; elbo: number; nll: number; kl: number; sigma: number; lr: number }
 
-const CHARTS: { title: string; series: { key: keyof MetricLine; label: string; colour: string }[]; log?: boolean }[] = [
+const CHARTS: { title: string; series: { key: keyof MetricLine; label: string; colour: string }[]; exponent?: boolean }[] = [
   { title: '-ELBO and NLL (nats per image)', series: [{ key: 'elbo', label: '-ELBO', colour: '#2456a6' }, { key: 'nll', label: 'NLL', colour: '#d4782c' }] },
   { title: 'KL (nats per image)', series: [{ key: 'kl', label: 'KL', colour: '#7a3fa0' }] },
   { title: 'sigma (observation noise)', series: [{ key: 'sigma', label: 'sigma', colour: '#3a8a4f' }] },
-  { title: 'learning rate', series: [{ key: 'lr', label: 'lr', colour: '#a3211b' }], log: true },
+  { title: 'learning rate', series: [{ key: 'lr', label: 'lr', colour: '#a3211b' }], exponent: true },
 ];
 
 declare global {
@@ -76,31 +76,35 @@ function makeChart(box: HTMLElement, spec: (typeof CHARTS)[number]): uPlot {
     title: spec.title,
     width,
     height: 260,
-    scales: { x: { time: false }, ...(spec.log ? { y: { distr: 3 } } : {}) },
-    axes: [{ label: 'step' }, {}],
+    scales: { x: { time: false } },
+    // Learning rates differ in the third digit: plain labels would all read 0.001.
+    axes: [{ label: 'step' }, spec.exponent ? { size: 70, values: (_u: uPlot, ticks: number[]) => ticks.map((t) => t.toExponential(2)) } : { size: 60 }],
     series: [{ label: 'step' }, ...spec.series.map((s) => ({ label: s.label, stroke: s.colour, width: 1.5 }))],
   }, [[], ...spec.series.map(() => [])], div);
 }
+
+let feed: MetricsFeed | null = null;
+let firstRefresh!: () => void;
+// Set at once so a test can wait on it whatever happens next; it resolves after the first read (or error).
+window.gqnCurves = { points: () => feed?.lines.length ?? 0, refreshed: new Promise<void>((resolve) => { firstRefresh = resolve; }) };
 
 async function start(): Promise<void> {
   const status = document.getElementById('status')!;
   const run = await fetchRun();
   document.getElementById('run')!.textContent = `${run.name} · checkpoint step ${run.step}`;
-  const feed = new MetricsFeed(run.metrics);
+  const metrics = new MetricsFeed(run.metrics);
+  feed = metrics;
   const box = document.getElementById('charts')!;
   const charts = CHARTS.map((spec) => makeChart(box, spec));
   const update = async () => {
-    if (!(await feed.refresh())) return;
-    const steps = feed.lines.map((m) => m.step);
-    CHARTS.forEach((spec, i) => charts[i].setData([steps, ...spec.series.map((s) => feed.lines.map((m) => m[s.key]))]));
-    const last = feed.lines[feed.lines.length - 1];
+    if (!(await metrics.refresh())) return;
+    const steps = metrics.lines.map((m) => m.step);
+    CHARTS.forEach((spec, i) => charts[i].setData([steps, ...spec.series.map((s) => metrics.lines.map((m) => m[s.key]))]));
+    const last = metrics.lines[metrics.lines.length - 1];
     status.textContent = last
-      ? `${feed.lines.length} points, last at step ${last.step}: -ELBO ${last.elbo.toFixed(1)}, KL ${last.kl.toFixed(2)}; refreshed every ${REFRESH_MS / 1000} s`
+      ? `${metrics.lines.length} points, last at step ${last.step}: -ELBO ${last.elbo.toFixed(1)}, KL ${last.kl.toFixed(2)}; refreshed every ${REFRESH_MS / 1000} s`
       : 'No metrics yet.';
   };
-  let first!: () => void;
-  const refreshed = new Promise<void>((resolve) => { first = resolve; });
-  window.gqnCurves = { points: () => feed.lines.length, refreshed };
   const tick = async () => {
     try {
       await update();
@@ -108,7 +112,7 @@ async function start(): Promise<void> {
       status.textContent = `Error: ${(e as Error).message}`;
       status.className = 'status error';
     }
-    first();
+    firstRefresh();
     setTimeout(tick, REFRESH_MS);
   };
   await tick();
@@ -118,6 +122,7 @@ async function start(): Promise<void> {
 }
 
 start().catch((e: unknown) => {
+  firstRefresh();
   const status = document.getElementById('status')!;
   status.textContent = `Error: ${e instanceof Error ? e.message : String(e)}`;
   status.className = 'status error';
