@@ -1,5 +1,5 @@
 /**
- * `gqn demo`: what `npm start` runs until the viewer exists. Trains a tiny view-conditioned
+ * `gqn demo`: a first look at the engine training (`npm start` used to run it). Trains a tiny view-conditioned
  * convolutional renderer for a few seconds on the configured backend, so a new user sees the
  * engine train (loss falling, steps/s) without any data on disk.
  *
@@ -31,7 +31,7 @@ function views(angles: number[]): { v: tf.Tensor4D; x: tf.Tensor4D } {
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('train a tiny view-conditioned renderer for a few seconds (what `npm start` runs for now)')
+    .description('train a tiny view-conditioned renderer for a few seconds')
     .option('--steps <n>', 'training steps', positiveInt, 400)
     .option('--batch <n>', 'batch size', positiveInt, 16)
     .action(async (opts: { steps: number; batch: number }, command: Command) => {

@@ -10,6 +10,7 @@ import { doctorCommand } from './doctor.js';
 import { evalCommand, renderCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { nonNegativeInt, positiveInt } from './options.js';
+import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(trainCommand());
   program.addCommand(evalCommand());
   program.addCommand(renderCommand());
+  program.addCommand(serveCommand());
   program.addCommand(exportCommand());
   return program;
 }

@@ -1,0 +1,74 @@
+/** `gqn serve` as a user runs it: one URL line on stdout, a clean exit on SIGTERM, one-line errors. */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { DEFAULT_RUN_DIR } from '../../src/web/server/paths.js';
+import { makeFixture, type Fixture } from './fixture.js';
+
+const bin = fileURLToPath(new URL('../../bin/gqn.js', import.meta.url));
+let fx: Fixture;
+
+before(async () => {
+  fx = await makeFixture();
+});
+after(() => fx.cleanup());
+
+function gqn(...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  test(`serve --port 0 prints its URL, answers, and exits 0 on ${signal}`, async () => {
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--app-dir', fx.app, fx.run], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        const m = /^gqn serve: (http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(stdout);
+        if (m) resolve(m[1]);
+      });
+      void exit.then((code) => reject(new Error(`exited ${code} before listening: ${stderr}`)));
+    });
+    const r = await fetch(new URL('/api/run', url));
+    assert.equal(r.status, 200);
+    assert.equal(((await r.json()) as { step: number }).step, 10);
+    child.kill(signal);
+    assert.equal(await exit, 0, stderr);
+    assert.equal(stdout, `gqn serve: ${url}\n`);
+  });
+}
+
+test('a bad run folder is a one-line error naming it and a non-zero exit', () => {
+  for (const [run, why] of [[join(fx.root, 'no-such-run'), /does not exist/], [fx.app, /config\.json/], [join(fx.run, 'config.json'), /not a folder/]] as const) {
+    const r = gqn('serve', '--port', '0', '--app-dir', fx.app, run);
+    assert.notEqual(r.status, 0, run);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.ok(lines[0].includes(run), lines[0]);
+    assert.match(lines[0], why);
+    assert.equal(r.stdout, '');
+  }
+});
+
+test('bad flags name the flag', () => {
+  for (const [args, flag] of [[['--port', '70000'], /--port/], [['--port', 'x'], /--port/], [['--app-dir', fx.root], /--app-dir/]] as const) {
+    const r = gqn('serve', ...args, fx.run);
+    assert.notEqual(r.status, 0);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, flag);
+  }
+});
+
+test('without RUN and without models/default: a one-line error that says to pass a run folder', { skip: existsSync(DEFAULT_RUN_DIR) && 'models/default exists' }, () => {
+  const r = gqn('serve', '--port', '0', '--app-dir', fx.app);
+  assert.notEqual(r.status, 0);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /models\/default.*gqn serve RUN/);
+});
