@@ -31,13 +31,13 @@ export function modelMissing(): string | null {
  * Copies the run's config, curve and latest weights into a temp run folder: a training run
  * rotates its checkpoints, and the copy keeps the test's model fixed while it runs.
  */
-export async function copyModel(): Promise<{ runDir: string; step: number }> {
+export async function copyModel(source = MODEL_RUN): Promise<{ runDir: string; step: number }> {
   const runDir = await mkdtemp(join(tmpdir(), 'gqn-viewer-model-'));
-  const latest = JSON.parse(await readFile(join(MODEL_RUN, 'checkpoints', 'latest.json'), 'utf8')) as { step: number; dir: string };
+  const latest = JSON.parse(await readFile(join(source, 'checkpoints', 'latest.json'), 'utf8')) as { step: number; dir: string };
   await mkdir(join(runDir, 'checkpoints', latest.dir), { recursive: true });
-  await copyFile(join(MODEL_RUN, 'config.json'), join(runDir, 'config.json'));
-  if (existsSync(join(MODEL_RUN, 'metrics.jsonl'))) await copyFile(join(MODEL_RUN, 'metrics.jsonl'), join(runDir, 'metrics.jsonl'));
-  await copyFile(join(MODEL_RUN, 'checkpoints', latest.dir, 'model.safetensors'), join(runDir, 'checkpoints', latest.dir, 'model.safetensors'));
-  await copyFile(join(MODEL_RUN, 'checkpoints', 'latest.json'), join(runDir, 'checkpoints', 'latest.json'));
+  await copyFile(join(source, 'config.json'), join(runDir, 'config.json'));
+  if (existsSync(join(source, 'metrics.jsonl'))) await copyFile(join(source, 'metrics.jsonl'), join(runDir, 'metrics.jsonl'));
+  await copyFile(join(source, 'checkpoints', latest.dir, 'model.safetensors'), join(runDir, 'checkpoints', latest.dir, 'model.safetensors'));
+  await copyFile(join(source, 'checkpoints', 'latest.json'), join(runDir, 'checkpoints', 'latest.json'));
   return { runDir, step: latest.step };
 }
