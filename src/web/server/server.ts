@@ -24,7 +24,7 @@ import { RunFileError, RunFiles } from './run-files.js';
 export interface ServerOptions {
   /** A run folder (config.json, metrics.jsonl, checkpoints/). */
   runDir: string;
-  /** 0 picks a free port (default 8080). */
+  /** Default 0: a free port (in-process users, tests and benchmarks, never collide); `gqn serve` passes 8080. */
   port?: number;
   /** Default 127.0.0.1; anything else (0.0.0.0: every interface) only when asked for. */
   host?: string;
@@ -161,13 +161,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
-      const port = opts.port ?? 8080;
+      const port = opts.port ?? 0;
       reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is in use; pass --port N (0 picks a free one)`, { cause: e })
         : e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' ? new Error(`--host ${host}: not an address of this machine`, { cause: e })
           : e);
     };
     server.once('error', onError);
-    server.listen(opts.port ?? 8080, host, () => {
+    server.listen(opts.port ?? 0, host, () => {
       server.off('error', onError);
       resolve();
     });
