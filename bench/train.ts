@@ -30,7 +30,9 @@ function run(label: string, cmd: string, args: string[]): Result | null {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = r.stdout?.trim().split('\n').pop();
   if (r.status !== 0 || !line?.startsWith('{')) {
-    process.stderr.write(`bench:train: ${label} failed: ${r.stderr?.slice(-800)}\n`);
+    // The last few lines, each cut short: an aborted wasm module prints its whole minified source.
+    const tail = (r.stderr ?? '').split('\n').filter((l) => l.trim() !== '').slice(-6).map((l) => l.slice(0, 200)).join('\n  ');
+    process.stderr.write(`bench:train: ${label} failed (exit ${r.status ?? r.signal}):\n  ${tail}\n`);
     return null;
   }
   return JSON.parse(line) as Result;
