@@ -25,7 +25,7 @@ import Table from 'cli-table3';
 import { buildApp, REPO } from '../test/web-app/app-build.js';
 import { chromiumMissing, launchChromium } from '../test/web-app/chromium.js';
 import { copyModel, MODEL_RUN } from '../test/web-app/model-fixture.js';
-import { startServer } from '../test/web-app/stand-in-server.js';
+import { startServer } from '../src/web/server/server.js';
 
 const n = Number(process.env.BENCH_PREDICTIONS ?? 20);
 const DEFAULT_MODEL = join(REPO, 'models', 'default');

@@ -36,8 +36,6 @@ export async function setupBrowserEngine(options: EngineOptions = {}): Promise<E
     throw new Error(`backend 'webgpu' failed to start: ${'gpu' in navigator ? 'the browser has WebGPU but no adapter (no usable GPU)' : 'the browser has no WebGPU'}; try ?backend=webgl`);
   }
   let simd = false;
-  let multithread = false;
-  let threads = 1;
   if (backend === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
   if (backend === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
   // Shapes as uniforms: one compiled shader per op rather than per op and shape (batch 1 and the
@@ -45,13 +43,18 @@ export async function setupBrowserEngine(options: EngineOptions = {}): Promise<E
   if (backend === 'webgl') tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
   if (backend === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   if (backend === 'wasm') {
+    if (options.threads != null && options.threads > 1) {
+      throw new Error(`--threads ${options.threads}: the browser's wasm backend runs one thread here (see setup-browser.ts)`);
+    }
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const { registerWasmTrainingKernels } = await import('./kernels/wasm/register.js');
     registerWasmTrainingKernels();
     if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
-    if (options.threads != null) wasm.setThreadsCount(options.threads);
+    // One thread: on a cross-origin isolated page tfjs would start its threaded build, whose
+    // workers it feeds the glue code as `factory.toString()`; once bundled and minified that
+    // function refers to names outside itself and every worker dies ("e is not defined").
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
-    multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
   }
 
   let ok = false;
@@ -65,18 +68,13 @@ export async function setupBrowserEngine(options: EngineOptions = {}): Promise<E
     throw new Error(`backend '${backend}' failed to start${reason} (tfjs is on '${tf.getBackend() ?? 'none'}'); refusing to fall back`);
   }
   await tf.ready();
-  if (backend === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    threads = wasm.getThreadsCount();
-    multithread = multithread && threads > 1;
-  }
   return {
     runtime: 'browser',
     runtimeVersion: typeof navigator !== 'undefined' ? navigator.userAgent : 'unknown',
     backend,
-    threads,
+    threads: 1,
     simd,
-    multithread,
+    multithread: false,
     tfjs: tf.version_core,
     device: 'cpu',
   };

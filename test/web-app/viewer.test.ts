@@ -21,7 +21,7 @@ import { makeSceneViews, viewpointOf } from '../../src/web/app/scene-views.js';
 import { buildApp, REPO } from './app-build.js';
 import { chromiumMissing, launchChromium } from './chromium.js';
 import { copyModel, modelMissing, PSNR_THRESHOLD } from './model-fixture.js';
-import { startServer, type StartedServer } from './stand-in-server.js';
+import { startServer, type RunningServer } from '../../src/web/server/server.js';
 
 const SHOTS = join(REPO, 'out', 'test-screenshots');
 const skip = chromiumMissing() ?? modelMissing() ?? false;
@@ -29,7 +29,7 @@ const skip = chromiumMissing() ?? modelMissing() ?? false;
 describe('browser viewer', { skip }, () => {
   let appDir = '';
   let runDir = '';
-  let server: StartedServer;
+  let server: RunningServer;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
