@@ -42,11 +42,7 @@ async function inChromium(runDir: string, appDir: string, backend: string | null
     await page.evaluate(() => window.gqnViewer!.ready);
     const s = await page.evaluate(() => window.gqnViewer!.state());
     const speed = await page.evaluate((count) => window.gqnViewer!.bench(count), n);
-    const gl = await page.evaluate(() => {
-      const gl = document.createElement('canvas').getContext('webgl2');
-      const info = gl?.getExtension('WEBGL_debug_renderer_info');
-      return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
-    });
+    const gl = s.renderer;
     const label = s.backend === 'webgl' && gl ? `webgl (${/SwiftShader/i.test(gl) ? 'SwiftShader, software' : gl})` : s.backend;
     return { where: 'Chromium', backend: label, firstMs: s.firstPredictionMs!, ...speed };
   } finally {

@@ -61,6 +61,7 @@ describe('browser viewer', { skip }, () => {
     const s = await state();
     assert.equal(s.error, null);
     assert.equal(s.backend, 'webgl');
+    console.log(`viewer: webgl renderer ${s.renderer}`);
     assert.equal(s.world, 'rooms');
     assert.equal(s.imageSize, 32);
     assert.equal(s.renderSize, 64);
@@ -135,6 +136,22 @@ describe('browser viewer', { skip }, () => {
     // PSNR_THRESHOLD (model-fixture.ts) is justified from `gqn eval` of the model: see there.
     assert.ok(s.psnr! > PSNR_THRESHOLD, `PSNR ${s.psnr!.toFixed(2)} dB <= ${PSNR_THRESHOLD} dB`);
     console.log(`viewer: webgl vs Node wasm max |diff| ${maxDiff.toExponential(2)}, PSNR ${s.psnr!.toFixed(2)} dB, surprise ${s.surprise!.toFixed(2)} nats, step ${s.step}`);
+  });
+
+  test('context views toggle by click, and the scene\'s views are what bring the prediction near the truth', async () => {
+    const before = await state();
+    const p0 = await prediction();
+    await page.locator('#contexts canvas').first().click();
+    await settled();
+    const s1 = await state();
+    assert.deepEqual(s1.context, [false, ...before.context.slice(1)]);
+    assert.ok(meanAbsDiff(p0, await prediction()) > 1e-4, 'prediction changed without view 1');
+    const none = await page.evaluate(async (k) => {
+      await window.gqnViewer!.setContext(Array.from({ length: k }, () => false));
+      return window.gqnViewer!.state();
+    }, before.context.length);
+    await page.screenshot({ path: join(SHOTS, 'viewer-no-context.png'), fullPage: true });
+    assert.ok(none.psnr! < before.psnr!, `without context PSNR ${none.psnr!.toFixed(2)} dB, with ${before.psnr!.toFixed(2)} dB`);
   });
 
   test('the curves page plots the run\'s metrics', async () => {

@@ -8,6 +8,8 @@ import type { Viewer } from './viewer.js';
 
 export interface ViewerState {
   backend: string;
+  /** The GL implementation behind webgl (null on other backends). */
+  renderer: string | null;
   run: string;
   step: number;
   world: WorldName | undefined;

@@ -13,6 +13,7 @@ import { setupBrowserEngine } from '../../engine/setup-browser.js';
 import { psnr } from '../../eval/image-metrics.js';
 import type { GQN } from '../../models/gqn/gqn.js';
 import { WORLD_NAMES, isWorldName, type Camera, type WorldName } from '../../scenes/index.js';
+import { isSoftwareGl, webglRenderer } from './gl-renderer.js';
 import { drawHeat, drawHeatLegend, drawRgb } from './image-canvas.js';
 import { loadModel } from './model.js';
 import { Predictor } from './predictor.js';
@@ -57,6 +58,7 @@ class Viewer {
     readonly model: GQN,
     readonly predictor: Predictor,
     readonly engine: EngineInfo,
+    readonly renderer: string | null,
   ) {}
 
   get imageSize(): number {
@@ -205,6 +207,7 @@ class Viewer {
     const l = this.last;
     return {
       backend: this.engine.backend,
+      renderer: this.renderer,
       run: this.run.name,
       step: this.run.step,
       world: this.views?.world,
@@ -315,13 +318,15 @@ async function start(): Promise<Viewer> {
   const [engine, run] = await Promise.all([setupBrowserEngine({ backend, wasmPaths: WASM_PATHS }), fetchRun()]);
   fillSelect(backendSelect, BROWSER_BACKENDS, engine.backend);
   const { dataset, guessed } = datasetOf(run);
-  $('run').textContent = `${run.name} · step ${run.step} · ${engine.backend}`;
+  const renderer = engine.backend === 'webgl' ? webglRenderer() : null;
+  $('run').textContent = `${run.name} · step ${run.step} · ${engine.backend}${isSoftwareGl(renderer) ? ' (software GL: ?backend=wasm is faster here)' : ''}`;
+  $('run').title = renderer ?? '';
   $('dataset').textContent = `${run.config.model.imageSize}x${run.config.model.imageSize} model, views rendered at ${dataset.size}x${dataset.size}` +
     (guessed ? ` (dataset settings not reported by the server: assumed ${dataset.world}, seed ${dataset.seed})` : ` like its ${dataset.world} dataset (seed ${dataset.seed})`);
   fillSelect($('world') as HTMLSelectElement, WORLD_NAMES, dataset.world);
   status.textContent = `Loading weights (step ${run.step})…`;
   const model = await loadModel(run);
-  const viewer = new Viewer(run, dataset, model, new Predictor(model, SAMPLES, NOISE_SEED), engine);
+  const viewer = new Viewer(run, dataset, model, new Predictor(model, SAMPLES, NOISE_SEED), engine, renderer);
   wireControls(viewer);
   drawHeatLegend($('legend'));
   $('legend-max').textContent = `0 – ${STD_MAX}`;
