@@ -104,6 +104,7 @@ describe('browser viewer', { skip }, () => {
     assert.ok(dist(s3.camera!) < dist(s2.camera!) - 0.05, `wheel moved the camera nearer (${dist(s2.camera!)} -> ${dist(s3.camera!)})`);
     assert.equal(s3.onTrainingRig, false, 'nearer than the ring is off the training rig');
     await page.screenshot({ path: join(SHOTS, 'viewer-keys-wheel.png'), fullPage: true });
+    assert.equal(s3.tensors, s0.tensors, 'no tensors leak per camera change');
   });
 
   test('on a fixed scene the prediction matches Node and the truth', async () => {

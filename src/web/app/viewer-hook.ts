@@ -32,6 +32,8 @@ export interface ViewerState {
   /** performance.now() when the first prediction was drawn (ms since navigation). */
   firstPredictionMs: number | null;
   busy: boolean;
+  /** Live tensors on the backend: flat while the camera moves, or the page leaks. */
+  tensors: number;
   error: string | null;
 }
 

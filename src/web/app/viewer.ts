@@ -8,6 +8,8 @@
  * rests. The truth is ray traced on the main thread: at 64x64 that is about a millisecond (the
  * timing line shows it), so a worker would cost more in copying than it saves.
  */
+import * as tf from '@tensorflow/tfjs-core';
+
 import { BROWSER_BACKENDS, type EngineInfo } from '../../engine/engine-options.js';
 import { setupBrowserEngine } from '../../engine/setup-browser.js';
 import { psnr } from '../../eval/image-metrics.js';
@@ -31,6 +33,10 @@ const SAMPLES = 4;
 const STD_MAX = 0.25;
 /** Noise seed of every draw the viewer makes (fixed, so the same camera gives the same images). */
 const NOISE_SEED = 0;
+
+const ORBIT_HELP = 'Drag a view to turn the scene, wheel to move nearer or back, arrow keys to step around.';
+const WALK_HELP = 'Drag a view to look around, up/down arrows or the wheel to walk, left/right arrows to turn.';
+const HELP = { ring: ORBIT_HELP, sphere: ORBIT_HELP, free: WALK_HELP, maze: WALK_HELP };
 
 const $ = <T extends HTMLElement>(id: string) => {
   const el = document.getElementById(id);
@@ -59,6 +65,7 @@ class Viewer {
     readonly predictor: Predictor,
     readonly engine: EngineInfo,
     readonly renderer: string | null,
+    readonly datasetGuessed: boolean,
   ) {}
 
   get imageSize(): number {
@@ -73,6 +80,11 @@ class Viewer {
     this.query = queryCameraFor(this.views.scene, this.views.cameras[k - 1]);
     ($('world') as HTMLSelectElement).value = world;
     ($('scene') as HTMLInputElement).value = String(index);
+    $('help').textContent = HELP[this.views.scene.camera.kind];
+    const size = this.views.settings.size;
+    $('dataset').textContent = `${this.imageSize}x${this.imageSize} model trained on ${this.dataset.world}; views rendered at ${size}x${size}` +
+      (world === this.dataset.world ? '' : ` (a ${world} scene: not what the model was trained on)`) +
+      (this.datasetGuessed ? `; dataset settings not reported by the server: assumed ${this.dataset.world} defaults, seed ${this.dataset.seed}` : `, like its dataset (seed ${this.dataset.seed})`);
     this.drawContexts();
     this.contextChanged = true;
     this.request();
@@ -223,6 +235,7 @@ class Viewer {
       predictions: this.predictions,
       firstPredictionMs: this.firstPredictionMs,
       busy: this.running,
+      tensors: tf.memory().numTensors,
       error: this.error,
     };
   }
@@ -321,12 +334,10 @@ async function start(): Promise<Viewer> {
   const renderer = engine.backend === 'webgl' ? webglRenderer() : null;
   $('run').textContent = `${run.name} · step ${run.step} · ${engine.backend}${isSoftwareGl(renderer) ? ' (software GL: ?backend=wasm is faster here)' : ''}`;
   $('run').title = renderer ?? '';
-  $('dataset').textContent = `${run.config.model.imageSize}x${run.config.model.imageSize} model, views rendered at ${dataset.size}x${dataset.size}` +
-    (guessed ? ` (dataset settings not reported by the server: assumed ${dataset.world}, seed ${dataset.seed})` : ` like its ${dataset.world} dataset (seed ${dataset.seed})`);
   fillSelect($('world') as HTMLSelectElement, WORLD_NAMES, dataset.world);
   status.textContent = `Loading weights (step ${run.step})…`;
   const model = await loadModel(run);
-  const viewer = new Viewer(run, dataset, model, new Predictor(model, SAMPLES, NOISE_SEED), engine, renderer);
+  const viewer = new Viewer(run, dataset, model, new Predictor(model, SAMPLES, NOISE_SEED), engine, renderer, guessed);
   wireControls(viewer);
   drawHeatLegend($('legend'));
   $('legend-max').textContent = `0 – ${STD_MAX}`;
