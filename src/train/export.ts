@@ -1,6 +1,7 @@
 /**
  * `gqn export`: a run folder reduced to what inference needs, in the same run layout (so every
- * command that takes a RUN takes it): config.json, metrics.jsonl (the curve it was trained on),
+ * command that takes a RUN takes it): config.json, dataset.json (how its data was made),
+ * metrics.jsonl (the curve it was trained on),
  * checkpoints/latest.json and one checkpoint's model.safetensors and state.json. Adam's moments
  * (twice the weights) are left out. This is how the shipped default model (models/default) is made.
  */
@@ -9,6 +10,7 @@ import { basename, join } from 'node:path';
 
 import { writeFileAtomic } from '../data/atomic.js';
 import { latestCheckpoint } from './checkpoint.js';
+import { datasetSettingsOf, writeDatasetRecord } from './dataset-record.js';
 import { readRunConfig } from './run-config.js';
 
 export interface ExportResult {
@@ -26,7 +28,7 @@ async function exists(path: string): Promise<boolean> {
  * beside `out` and renamed into place, so an interrupted export leaves no half-made model.
  */
 export async function exportRun(runDir: string, out: string, opts: { checkpoint?: string; force?: boolean } = {}): Promise<ExportResult> {
-  await readRunConfig(runDir); // validates config.json, naming the file on error
+  const config = await readRunConfig(runDir); // validates config.json, naming the file on error
   const dir = opts.checkpoint ?? (await latestCheckpoint(runDir));
   if (dir == null) throw new Error(`${runDir}: the run has no checkpoint yet (checkpoints/latest.json is missing)`);
   const weights = join(dir, 'model.safetensors');
@@ -41,6 +43,8 @@ export async function exportRun(runDir: string, out: string, opts: { checkpoint?
     await mkdir(join(tmp, 'checkpoints', name), { recursive: true });
     await copyFile(join(runDir, 'config.json'), join(tmp, 'config.json'));
     if (await exists(join(runDir, 'metrics.jsonl'))) await copyFile(join(runDir, 'metrics.jsonl'), join(tmp, 'metrics.jsonl'));
+    const dataset = await datasetSettingsOf(runDir, config.train.data);
+    if (dataset) await writeDatasetRecord(tmp, dataset);
     await copyFile(weights, join(tmp, 'checkpoints', name, 'model.safetensors'));
     await copyFile(join(dir, 'state.json'), join(tmp, 'checkpoints', name, 'state.json'));
     await writeFileAtomic(join(tmp, 'checkpoints', 'latest.json'), `${JSON.stringify({ step: state.step, dir: name })}\n`);

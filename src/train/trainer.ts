@@ -15,6 +15,7 @@ import { deriveSeed } from '../random/rng.js';
 import { Adam } from './adam.js';
 import { disposeBatch, toQueryBatch } from './batch.js';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { datasetSettingsOf, writeDatasetRecord } from './dataset-record.js';
 import { readRunConfig, writeRunConfig, type RunConfig } from './run-config.js';
 import { linearAt } from './schedules.js';
 import { trainStep } from './step.js';
@@ -79,6 +80,8 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
   }
   await writeRunConfig(runDir, config);
   const t = config.train;
+  const dataset = await datasetSettingsOf(runDir, t.data);
+  if (dataset) await writeDatasetRecord(runDir, dataset);
 
   const model = new GQN(config.model, t.seed);
   const adam = new Adam(t.adam);

@@ -4,7 +4,7 @@
  * exported run giving the same figures without the optimizer state.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -86,7 +86,9 @@ test('an exported run holds the weights without optimizer state and evaluates th
   const out = join(dir, 'exported');
   const r = await exportRun(run, out);
   assert.equal(r.step, 4);
-  assert.deepEqual((await readdir(out)).sort(), ['checkpoints', 'config.json', 'metrics.jsonl']);
+  assert.deepEqual((await readdir(out)).sort(), ['checkpoints', 'config.json', 'dataset.json', 'metrics.jsonl']);
+  const record = JSON.parse(await readFile(join(out, 'dataset.json'), 'utf8')) as { world: string; seed: number; size: number };
+  assert.deepEqual([record.world, record.seed, record.size], ['shepard-metzler-7', 5, 16]);
   assert.deepEqual((await readdir(join(out, 'checkpoints', '000000004'))).sort(), ['model.safetensors', 'state.json']);
   const a = await evaluateRun(run, { data, split: 'test', scenes: 4, batch: 4, seed: 3, contexts: [2] });
   const b = await evaluateRun(out, { data, split: 'test', scenes: 4, batch: 4, seed: 3, contexts: [2] });

@@ -19,6 +19,9 @@ export interface Fixture {
 }
 
 export const SECRET = 'SECRET-do-not-serve-4711';
+/** RUN/dataset.json: the manifest settings of the run's data. */
+export const DATASET = { world: 'rooms', views: 10, size: 64, seed: 1, quality: 95, antialias: false, recordsPerFile: 500, scenes: { train: 9, test: 1 } };
+
 export const CONFIG: RunConfig = {
   format: 'gqn-run/1',
   model: preset('cpu'),
@@ -41,6 +44,7 @@ export async function makeFixture(opts: { checkpoint?: boolean } = {}): Promise<
   await writeFile(secret, SECRET);
   await writeFile(join(run, 'config.json'), `${JSON.stringify(CONFIG, null, 2)}\n`);
   await writeFile(join(run, 'metrics.jsonl'), METRICS);
+  await writeFile(join(run, 'dataset.json'), `${JSON.stringify(DATASET)}\n`);
   await writeFile(join(app, 'index.html'), INDEX_HTML);
   await writeFile(join(app, 'curves.html'), '<!doctype html><title>curves</title>');
   await writeFile(join(app, 'assets', 'index-abc123.js'), 'console.log("viewer");\n');

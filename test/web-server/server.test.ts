@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { startServer, type RunningServer } from '../../src/web/server/server.js';
-import { CONFIG, INDEX_HTML, METRICS, SECRET, makeFixture, type Fixture } from './fixture.js';
+import { CONFIG, DATASET, INDEX_HTML, METRICS, SECRET, makeFixture, type Fixture } from './fixture.js';
 import { rawGet, rawRequest } from './http.js';
 
 let fx: Fixture;
@@ -59,7 +59,7 @@ describe('routes', () => {
     assert.match(r.headers.get('content-type')!, /^application\/json/);
     assert.equal(r.headers.get('cache-control'), 'no-store');
     assert.deepEqual(await r.json(), {
-      name: 'my-run', config: CONFIG, step: 10, checkpoint: '000000010', weights: '/run/weights.safetensors', metrics: '/run/metrics.jsonl',
+      name: 'my-run', config: CONFIG, dataset: DATASET, step: 10, checkpoint: '000000010', weights: '/run/weights.safetensors', metrics: '/run/metrics.jsonl',
     });
   });
 

@@ -1,6 +1,6 @@
 /**
  * The few files of a run folder the server may send, each from a fixed name:
- *   RUN/config.json, RUN/metrics.jsonl, RUN/checkpoints/latest.json and the model.safetensors of the
+ *   RUN/config.json, RUN/dataset.json, RUN/metrics.jsonl, RUN/checkpoints/latest.json and the model.safetensors of the
  * checkpoint it names. latest.json is read on every request, so checkpoints that a running
  * `gqn train` writes show up at once; the folder it names must be 9 digits before it is joined
  * into a path. Nothing here writes.
@@ -26,6 +26,8 @@ export interface LatestCheckpoint {
 export interface RunInfo extends LatestCheckpoint {
   name: string;
   config: unknown;
+  /** RUN/dataset.json (how the training data was made), when the run has one. */
+  dataset?: unknown;
   weights: string;
   metrics: string;
 }
@@ -92,9 +94,15 @@ export class RunFiles {
     } catch (e) {
       throw new RunFileError(500, `config.json: ${code(e) ? `cannot read (${code(e)})` : `not JSON (${(e as Error).message})`}`);
     }
+    let dataset: unknown;
+    try {
+      dataset = JSON.parse(await readFile(join(this.dir, 'dataset.json'), 'utf8'));
+    } catch (e) {
+      if (code(e) !== 'ENOENT') throw new RunFileError(500, `dataset.json: ${code(e) ? `cannot read (${code(e)})` : `not JSON (${(e as Error).message})`}`);
+    }
     const latest = await this.latest();
     if (!latest) throw new RunFileError(503, `run ${this.name} has no checkpoint yet (checkpoints/latest.json is missing); training writes one every --checkpoint-every steps`);
-    return { name: this.name, config, ...latest, weights: '/run/weights.safetensors', metrics: '/run/metrics.jsonl' };
+    return { name: this.name, config, ...(dataset === undefined ? {} : { dataset }), ...latest, weights: '/run/weights.safetensors', metrics: '/run/metrics.jsonl' };
   }
 
   /** The latest checkpoint's model.safetensors, opened (never optimizer.safetensors). */

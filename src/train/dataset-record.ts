@@ -1,0 +1,28 @@
+/**
+ * RUN/dataset.json: the settings of the dataset a run trained on (its manifest's `settings`:
+ * world, views, size, seed, JPEG quality...). A run folder carries it so that it can be shipped
+ * without its data and still say how to regenerate scenes like its training ones (the viewer
+ * does exactly that in the browser). Absent when the data folder had no manifest (e.g. DeepMind's
+ * own files).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { writeFileAtomic } from '../data/atomic.js';
+import { readManifest, type DatasetSettings } from '../data/manifest.js';
+
+export const DATASET_RECORD = 'dataset.json';
+
+/** The run's record, else the settings in its data folder's manifest, else null. */
+export async function datasetSettingsOf(runDir: string, dataDir: string): Promise<DatasetSettings | null> {
+  try {
+    return JSON.parse(await readFile(join(runDir, DATASET_RECORD), 'utf8')) as DatasetSettings;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${join(runDir, DATASET_RECORD)}: ${(e as Error).message}`, { cause: e });
+  }
+  return (await readManifest(dataDir))?.settings ?? null;
+}
+
+export async function writeDatasetRecord(runDir: string, settings: DatasetSettings): Promise<void> {
+  await writeFileAtomic(join(runDir, DATASET_RECORD), `${JSON.stringify(settings, null, 2)}\n`);
+}
