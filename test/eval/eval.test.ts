@@ -83,6 +83,7 @@ test('render draws contexts | truth | reconstruction | samples for each scene', 
 });
 
 test('an exported run holds the weights without optimizer state and evaluates the same', async () => {
+  assert.ok((await readdir(run)).includes('dataset.json'), 'gqn train records its data\'s settings');
   const out = join(dir, 'exported');
   const r = await exportRun(run, out);
   assert.equal(r.step, 4);
