@@ -1,6 +1,6 @@
 /**
  * `npm run bench:viewer`: how fast the viewer's model runs. For the default model (models/default,
- * or the browser tests' model while that is not committed; BENCH_RUN=<run folder> picks another):
+ * MODEL_RUN of the browser tests; BENCH_RUN=<run folder> picks another):
  *
  * - predictions per second: one prediction = one prior-sample image for a new query camera, with
  *   r already computed, read back to the CPU (what the viewer draws per camera move);
@@ -14,22 +14,20 @@
  * BENCH_PREDICTIONS sets the timed predictions per cell (default 20).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import Table from 'cli-table3';
 
-import { buildApp, REPO } from '../test/web-app/app-build.js';
+import { buildApp } from '../test/web-app/app-build.js';
 import { chromiumMissing, launchChromium } from '../test/web-app/chromium.js';
-import { copyModel, MODEL_RUN } from '../test/web-app/model-fixture.js';
+import { copyModel, MODEL_RUN, requireModel } from '../test/web-app/model-fixture.js';
 import { startServer } from '../src/web/server/server.js';
 
 const n = Number(process.env.BENCH_PREDICTIONS ?? 20);
-const DEFAULT_MODEL = join(REPO, 'models', 'default');
-const source = process.env.BENCH_RUN ?? (existsSync(DEFAULT_MODEL) ? DEFAULT_MODEL : MODEL_RUN);
+const source = process.env.BENCH_RUN ?? MODEL_RUN;
+if (source === MODEL_RUN) requireModel();
 
 interface Row { where: string; backend: string; firstMs: number; predictionsPerSecond: number; surprisesPerSecond: number }
 

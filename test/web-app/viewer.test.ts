@@ -6,25 +6,25 @@
  * out/test-screenshots/ for a person to look at.
  */
 import assert from 'node:assert/strict';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { Browser, Page } from 'playwright-core';
 
 import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
-import { loadRun } from '../../src/models/gqn/load-run.js';
-import { datasetOf } from '../../src/web/app/dataset-info.js';
-import { Predictor } from '../../src/web/app/predictor.js';
-import type { RunInfo } from '../../src/web/app/run-info.js';
-import { makeSceneViews, viewpointOf } from '../../src/web/app/scene-views.js';
+import { cameraRow } from '../../src/web/app/scene-views.js';
 import { buildApp, REPO } from './app-build.js';
 import { chromiumMissing, launchChromium } from './chromium.js';
-import { copyModel, modelMissing, PSNR_THRESHOLD } from './model-fixture.js';
+import { copyModel, FIXED_SCENE, loadViewerModel, MODEL_RUN, PSNR_THRESHOLD, requireModel, viewerPrediction, viewerScene } from './model-fixture.js';
 import { startServer, type RunningServer } from '../../src/web/server/server.js';
 
 const SHOTS = join(REPO, 'out', 'test-screenshots');
-const skip = chromiumMissing() ?? modelMissing() ?? false;
+const skip = chromiumMissing() ?? false;
+
+test('the viewer\'s default model is committed (models/default)', () => {
+  requireModel(MODEL_RUN);
+});
 
 describe('browser viewer', { skip }, () => {
   let appDir = '';
@@ -54,6 +54,11 @@ describe('browser viewer', { skip }, () => {
   const prediction = () => page.evaluate(() => window.gqnViewer!.predictionPixels());
   const settled = () => page.evaluate(() => window.gqnViewer!.settled());
   const meanAbsDiff = (a: number[], b: number[]) => a.reduce((s, x, i) => s + Math.abs(x - b[i]), 0) / a.length;
+  // "The prediction changed": recomputed for the new camera at all. Not more: models/default at
+  // step 3000 barely uses the query viewpoint (scripts/viewer-threshold.ts: its prediction for the
+  // camera turned 180 degrees scores within 0.01 dB of the right one; an arrow-key step moves it
+  // by ~5e-4 mean |diff| where the truth moves by ~3e-2), so a size check would test the model.
+  const CHANGED = 1e-5;
 
   test('loads the model and draws a first prediction on webgl', async () => {
     await page.goto(server.url);
@@ -68,6 +73,11 @@ describe('browser viewer', { skip }, () => {
     assert.ok(s.predictions >= 1);
     assert.ok(s.surprise != null && s.surprise >= 0, `surprise ${s.surprise}`);
     assert.equal(s.context.filter(Boolean).length, s.views.length - 1);
+    // RUN/dataset.json reaches the page through /api/run: it makes the dataset's own test scenes.
+    const { seed } = JSON.parse(await readFile(join(runDir, 'dataset.json'), 'utf8')) as { seed: number };
+    const datasetLine = (await page.locator('#dataset').textContent()) ?? '';
+    assert.ok(datasetLine.includes(`like its dataset (seed ${seed})`), `the page's dataset line: ${datasetLine}`);
+    assert.doesNotMatch(datasetLine, /assumed|not reported/);
     await page.screenshot({ path: join(SHOTS, 'viewer-loaded.png'), fullPage: true });
   });
 
@@ -86,7 +96,7 @@ describe('browser viewer', { skip }, () => {
     const p1 = await prediction();
     assert.notDeepEqual(s1.camera, s0.camera, 'drag moved the camera');
     assert.ok(s1.predictions > s0.predictions);
-    assert.ok(meanAbsDiff(p0, p1) > 1e-3, `prediction changed with the drag (mean |diff| ${meanAbsDiff(p0, p1)})`);
+    assert.ok(meanAbsDiff(p0, p1) > CHANGED, `prediction changed with the drag (mean |diff| ${meanAbsDiff(p0, p1)})`);
     await page.screenshot({ path: join(SHOTS, 'viewer-dragged.png'), fullPage: true });
 
     await page.keyboard.press('ArrowLeft');
@@ -94,7 +104,9 @@ describe('browser viewer', { skip }, () => {
     await settled();
     const s2 = await state();
     assert.notDeepEqual(s2.camera, s1.camera, 'arrow keys moved the camera');
-    assert.ok(meanAbsDiff(p1, await prediction()) > 1e-3, 'prediction changed with the arrow keys');
+    const p2 = await prediction();
+    assert.ok(s2.predictions > s1.predictions);
+    assert.ok(meanAbsDiff(p1, p2) > CHANGED, `prediction changed with the arrow keys (mean |diff| ${meanAbsDiff(p1, p2)})`);
 
     await page.mouse.move(cx, cy);
     await page.mouse.wheel(0, -300);
@@ -108,35 +120,38 @@ describe('browser viewer', { skip }, () => {
   });
 
   test('on a fixed scene the prediction matches Node and the truth', async () => {
-    const s = await page.evaluate(async () => {
+    const s = await page.evaluate(async (scene) => {
       const v = window.gqnViewer!;
-      await v.setScene('rooms', 0);
+      await v.setScene('rooms', scene);
       const views = v.state().views;
       const [x, y, z, yaw, pitch] = views[views.length - 1];
       await v.setCamera({ position: [x, y, z], yaw, pitch });
       return v.state();
-    });
+    }, FIXED_SCENE);
     const browserPixels = await prediction();
     await page.screenshot({ path: join(SHOTS, 'viewer-fixed-scene.png'), fullPage: true });
 
-    // The same computation in Node on wasm: same scene pipeline, weights and noise.
+    // The same computation in Node on wasm (model-fixture.ts): same scene pipeline, dataset
+    // settings (RUN/dataset.json), weights and noise.
     await setupEngine({ backend: 'wasm', threads: 1 });
-    const { model, config, step } = await loadRun(runDir);
-    const run = { name: 'x', config, step, checkpoint: '', weights: '', metrics: '' } satisfies RunInfo;
-    const views = makeSceneViews(datasetOf(run).dataset, 'rooms', 0, config.model.imageSize);
-    const predictor = new Predictor(model, 4, 0);
-    const k = views.cameras.length;
-    predictor.setContext(views.images.slice(0, k - 1), views.viewpoints.slice(0, k - 1));
-    const nodePixels = await predictor.predict(viewpointOf(views.cameras[k - 1]));
-    predictor.dispose();
-    model.dispose();
+    const m = await loadViewerModel(runDir);
+    const views = viewerScene(m, FIXED_SCENE);
+    const node = await viewerPrediction(m, views, views);
+    m.model.dispose();
     await shutdownEngine();
+    // Same cameras from dataset.json; the page's V8 and Node's may differ in the last bit of a
+    // trigonometric result (seen: a yaw 3e-16 apart), hence the tolerance.
+    const rows = views.cameras.map(cameraRow);
+    assert.equal(s.views.length, rows.length);
+    const camDiff = Math.max(...s.views.flatMap((r, i) => r.map((x, j) => Math.abs(x - rows[i][j]))));
+    assert.ok(camDiff < 1e-12, `the page's scene cameras differ from Node's by up to ${camDiff}`);
+    const nodePixels = node.pixels;
     const maxDiff = Math.max(...browserPixels.map((x, i) => Math.abs(x - nodePixels[i])));
     assert.ok(maxDiff < 5e-3, `webgl and Node wasm predictions differ by up to ${maxDiff}`);
 
-    // PSNR_THRESHOLD (model-fixture.ts) is justified from `gqn eval` of the model: see there.
+    // FIXED_SCENE and PSNR_THRESHOLD come from scripts/viewer-threshold.ts: see model-fixture.ts.
     assert.ok(s.psnr! > PSNR_THRESHOLD, `PSNR ${s.psnr!.toFixed(2)} dB <= ${PSNR_THRESHOLD} dB`);
-    console.log(`viewer: webgl vs Node wasm max |diff| ${maxDiff.toExponential(2)}, PSNR ${s.psnr!.toFixed(2)} dB, surprise ${s.surprise!.toFixed(2)} nats, step ${s.step}`);
+    console.log(`viewer: scene ${FIXED_SCENE}: webgl vs Node wasm max |diff| ${maxDiff.toExponential(2)}, PSNR ${s.psnr!.toFixed(2)} dB (Node ${node.psnr.toFixed(2)}), surprise ${s.surprise!.toFixed(2)} nats, step ${s.step}`);
   });
 
   test('context views toggle by click, and the scene\'s views are what bring the prediction near the truth', async () => {
@@ -153,6 +168,8 @@ describe('browser viewer', { skip }, () => {
     }, before.context.length);
     await page.screenshot({ path: join(SHOTS, 'viewer-no-context.png'), fullPage: true });
     assert.ok(none.psnr! < before.psnr!, `without context PSNR ${none.psnr!.toFixed(2)} dB, with ${before.psnr!.toFixed(2)} dB`);
+    // The threshold is chosen clear of the no-context level on this scene, so it fails here.
+    assert.ok(none.psnr! < PSNR_THRESHOLD, `without context PSNR ${none.psnr!.toFixed(2)} dB >= ${PSNR_THRESHOLD} dB: the threshold does not tell context from none`);
   });
 
   test('the curves page plots the run\'s metrics', async () => {
