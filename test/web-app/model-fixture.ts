@@ -29,28 +29,30 @@ export const MODEL_RUN = join(REPO, 'models', 'default');
  * prediction may have there against the truth.
  *
  * Both from `npx tsx scripts/viewer-threshold.ts` (the viewer's pipeline in Node on wasm over 64
- * test scenes, plus `gqn eval` for comparison) on models/default at step 3000 (cpu preset):
+ * test scenes, plus `gqn eval` for comparison) on models/default at step 10300 (cpu preset):
  *
  *                              viewer pipeline, 64 scenes    gqn eval --scenes 64 --contexts 9
  *                              mean    p10                   (prior samples, random views)
- *   the scene's 9 views        15.26   12.66                 15.39
- *   no context                 11.93    9.56                 -
- *   the next scene's views     11.35    8.80                 11.60 (wrong-scene row)
- *   scene 8                    16.51 with its views, 11.15 without, 12.24 with scene 9's
- *   (scene 0, the old choice:  18.18 with its views, but 17.01 without: useless as a check)
+ *   the scene's 9 views        15.40   12.63                 15.41
+ *   no context                 12.41   10.73                 -
+ *   the next scene's views     11.35    8.41                 11.61 (wrong-scene row)
+ *   camera turned ~180 deg     15.39   12.39                 -
+ *   scene 0                    17.45 with its views, 11.21 without, 9.58 with scene 1's
  *
  * The rule (in the script): the fixed scene is the first whose own PSNR lies between the median
- * (14.82) and the 90th percentile (18.18) and stands at least 3.5 dB above every control (its own
- * no-context and wrong-scene values, and the means of both): scene 8. The threshold keeps 1.5 dB
- * from both ends, [12.24 + 1.5, 16.51 - 1.5] = [13.74, 15.01]; the middle is 14.4. So a browser
- * that loses the representation, the viewpoint encoding or the scene pipeline (and lands at the
- * no-context or wrong-scene level) fails, while backend arithmetic (webgl and wasm differ by
- * ~1e-7 per pixel) is far inside the margin. The prediction is a fixed draw, so the value the
- * test sees is deterministic for given weights. Rerun the script when models/default changes: it
- * says whether these two still fit and proposes new ones.
+ * (15.06) and the 90th percentile (18.17) and stands at least 3.5 dB above every control (its own
+ * no-context and wrong-scene values, and the means of both): scene 0. The threshold keeps 1.5 dB
+ * from both ends, [12.41 + 1.5, 17.45 - 1.5] = [13.91, 15.95]; the middle is 14.9. So a browser
+ * that loses the representation or the scene pipeline (and lands at the no-context or
+ * wrong-scene level) fails, while backend arithmetic (webgl and wasm differ by ~1e-7 per pixel)
+ * is far inside the margin. The viewpoint path cannot be checked this way: this model's
+ * prediction barely depends on the query camera (turned 180 degrees it scores 0.01 dB lower).
+ * The prediction is a fixed draw, so the value the test sees is deterministic for given
+ * weights. Rerun the script when models/default changes: it says whether these two still fit
+ * and proposes new ones.
  */
-export const FIXED_SCENE = 8;
-export const PSNR_THRESHOLD = 14.4;
+export const FIXED_SCENE = 0;
+export const PSNR_THRESHOLD = 14.9;
 
 /** The viewer's noise seed (NOISE_SEED in src/web/app/viewer.ts): the page's prediction is this draw. */
 export const VIEWER_NOISE_SEED = 0;
