@@ -31,7 +31,9 @@ function run(label: string, cmd: string, args: string[]): Result | null {
   const line = r.stdout?.trim().split('\n').pop();
   if (r.status !== 0 || !line?.startsWith('{')) {
     // The last few lines, each cut short: an aborted wasm module prints its whole minified source.
-    const tail = (r.stderr ?? '').split('\n').filter((l) => l.trim() !== '').slice(-6).map((l) => l.slice(0, 200)).join('\n  ');
+    // Stack frames and the module's source line are dropped; the progress and error lines stay.
+    const tail = (r.stderr ?? '').split('\n').filter((l) => l.trim() !== '' && !/^\s+at /.test(l) && l.length < 400)
+      .slice(-6).map((l) => l.slice(0, 200)).join('\n  ');
     process.stderr.write(`bench:train: ${label} failed (exit ${r.status ?? r.signal}):\n  ${tail}\n`);
     return null;
   }
