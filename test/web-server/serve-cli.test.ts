@@ -21,29 +21,45 @@ function gqn(...args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
+/** Starts `gqn serve ARGS` and resolves once it printed its URL line. */
+async function serve(...args: string[]) {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '' };
+  child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out.stdout += d.toString();
+      const m = /^gqn serve: (http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(out.stdout);
+      if (m) resolve(m[1]);
+    });
+    void exit.then((code) => reject(new Error(`exited ${code} before listening: ${out.stderr}`)));
+  });
+  return { child, exit, url, out };
+}
+
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`serve --port 0 prints its URL, answers, and exits 0 on ${signal}`, async () => {
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--app-dir', fx.app, fx.run], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString();
-        const m = /^gqn serve: (http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(stdout);
-        if (m) resolve(m[1]);
-      });
-      void exit.then((code) => reject(new Error(`exited ${code} before listening: ${stderr}`)));
-    });
+    const { child, exit, url, out } = await serve('--port', '0', '--app-dir', fx.app, fx.run);
     const r = await fetch(new URL('/api/run', url));
     assert.equal(r.status, 200);
     assert.equal(((await r.json()) as { step: number }).step, 10);
     child.kill(signal);
-    assert.equal(await exit, 0, stderr);
-    assert.equal(stdout, `gqn serve: ${url}\n`);
+    assert.equal(await exit, 0, out.stderr);
+    assert.equal(out.stdout, `gqn serve: ${url}\n`);
   });
 }
+
+test('without RUN it serves the committed default model', async () => {
+  assert.ok(existsSync(DEFAULT_RUN_DIR), `${DEFAULT_RUN_DIR} is part of the repository`);
+  const { child, exit, url, out } = await serve('--port', '0', '--app-dir', fx.app);
+  const info = (await (await fetch(new URL('/api/run', url))).json()) as { name: string; step: number; dataset: { world: string } };
+  assert.equal(info.name, 'default');
+  assert.ok(info.step > 0);
+  assert.equal(info.dataset.world, 'rooms');
+  child.kill('SIGTERM');
+  assert.equal(await exit, 0, out.stderr);
+});
 
 test('a bad run folder is a one-line error naming it and a non-zero exit', () => {
   for (const [run, why] of [[join(fx.root, 'no-such-run'), /does not exist/], [fx.app, /config\.json/], [join(fx.run, 'config.json'), /not a folder/]] as const) {
@@ -66,9 +82,3 @@ test('bad flags name the flag', () => {
   }
 });
 
-test('without RUN and without models/default: a one-line error that says to pass a run folder', { skip: existsSync(DEFAULT_RUN_DIR) && 'models/default exists' }, () => {
-  const r = gqn('serve', '--port', '0', '--app-dir', fx.app);
-  assert.notEqual(r.status, 0);
-  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  assert.match(r.stderr, /models\/default.*gqn serve RUN/);
-});
