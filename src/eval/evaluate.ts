@@ -75,9 +75,12 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
   type Sums = Record<keyof Omit<ContextResult, 'contextViews'>, number>;
   const zero = (): Sums => ({ elbo: 0, nll: 0, kl: 0, elboBitsPerDim: 0, nllBitsPerDim: 0, klBitsPerDim: 0, psnrPrior: 0, ssimPrior: 0, psnrPosterior: 0, ssimPosterior: 0 });
   const sums = new Map<number, Sums>();
-  const wrong = { m: 0, seen: 0, sums: zero() };
   let seen = 0;
   const k = await viewsPerScene(opts.data, opts.split);
+  // Every batch has k - 1 context views (the reader checks), so the context counts are fixed.
+  const contexts = (opts.contexts ?? Array.from({ length: k - 1 }, (_, i) => i + 1)).filter((m) => m <= k - 1);
+  const mMax = Math.max(0, ...contexts);
+  const wrong = { seen: 0, sums: zero() };
   const reader = openReader({
     dir: opts.data, split: opts.split, batchSize: opts.batch, contextViews: k - 1, queryViews: 1,
     seed: opts.seed, shuffle: false, epochs: 1, imageSize: s, prefetch: 1,
@@ -87,8 +90,6 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
       const b = await reader.next();
       if (b == null || seen >= opts.scenes) break;
       const n = Math.min(b.contextImages.shape[0], opts.scenes - seen);
-      const k1 = b.contextImages.shape[1];
-      const contexts = (opts.contexts ?? Array.from({ length: k1 }, (_, i) => i + 1)).filter((m) => m <= k1);
       tf.tidy(() => {
         const ctx = tf.tensor5d(b.contextImages.data, b.contextImages.shape as [number, number, number, number, number]).slice(0, n);
         const ctxV = tf.tensor3d(b.contextViewpoints.data, b.contextViewpoints.shape as [number, number, number]).slice(0, n);
@@ -120,12 +121,10 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
           score(m, ctx.slice([0, 0], [n, m]) as tf.Tensor5D, ctxV.slice([0, 0], [n, m]) as tf.Tensor3D, acc, 'eval');
           sums.set(m, acc);
         }
-        const mMax = Math.max(...contexts);
-        if (n >= 2 && (wrong.m === 0 || wrong.m === mMax)) {
+        if (n >= 2 && mMax > 0) {
           // Roll the batch by one scene: each query gets the next scene's contexts.
           const roll = <T extends tf.Tensor>(t: T): T => tf.concat([t.slice(1, n - 1), t.slice(0, 1)]) as T;
           score(mMax, roll(ctx.slice([0, 0], [n, mMax]) as tf.Tensor5D), roll(ctxV.slice([0, 0], [n, mMax]) as tf.Tensor3D), wrong.sums, 'eval-wrong-scene');
-          wrong.m = mMax;
           wrong.seen += n;
         }
       });
@@ -148,6 +147,6 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
     };
   };
   const results = [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([m, a]) => average(m, a, seen));
-  const wrongScene = wrong.seen > 0 ? average(wrong.m, wrong.sums, wrong.seen) : null;
+  const wrongScene = wrong.seen > 0 ? average(mMax, wrong.sums, wrong.seen) : null;
   return { run: runDir, checkpoint, step, data: opts.data, split: opts.split, scenes: seen, sigma, imageSize: s, results, wrongScene };
 }

@@ -9,13 +9,14 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { writeFileAtomic } from '../data/atomic.js';
+import { readManifest } from '../data/manifest.js';
 import { openReader } from '../data/prefetch.js';
 import { GQN } from '../models/gqn/gqn.js';
 import { deriveSeed } from '../random/rng.js';
 import { Adam } from './adam.js';
 import { disposeBatch, toQueryBatch } from './batch.js';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { datasetSettingsOf, writeDatasetRecord } from './dataset-record.js';
+import { writeDatasetRecord } from './dataset-record.js';
 import { readRunConfig, writeRunConfig, type RunConfig } from './run-config.js';
 import { linearAt } from './schedules.js';
 import { trainStep } from './step.js';
@@ -80,7 +81,8 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
   }
   await writeRunConfig(runDir, config);
   const t = config.train;
-  const dataset = await datasetSettingsOf(runDir, t.data);
+  // From the data's manifest, not an earlier record: a new run may reuse a folder.
+  const dataset = (await readManifest(t.data))?.settings;
   if (dataset) await writeDatasetRecord(runDir, dataset);
 
   const model = new GQN(config.model, t.seed);
