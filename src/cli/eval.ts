@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '../data/atomic.js';
 import { SPLITS, type Split } from '../data/layout.js';
 import { setupEngine, shutdownEngine } from '../engine/index.js';
-import { evaluateRun, type EvalReport } from '../eval/evaluate.js';
+import { evaluateRun, type ContextResult, type EvalReport } from '../eval/evaluate.js';
 import { renderGrid } from '../eval/render-grid.js';
 import { globalOptions, positiveInt } from './options.js';
 
@@ -17,10 +17,12 @@ function contextList(value: string): number[] {
 export function formatReport(r: EvalReport): string {
   const head = `run ${r.run} (step ${r.step}), ${r.split} split of ${r.data}: ${r.scenes} scenes, ${r.imageSize}x${r.imageSize}, sigma ${r.sigma.toFixed(3)}`;
   const cols = ['M', '-ELBO', 'NLL', 'KL', 'bits/dim', 'PSNR prior', 'SSIM prior', 'PSNR post', 'SSIM post'];
-  const rows = [...r.results, ...(r.wrongScene ? [r.wrongScene] : [])].map((x, i) => [
-    i < r.results.length ? String(x.contextViews) : `${x.contextViews} wrong scene`, x.elbo.toFixed(1), x.nll.toFixed(1), x.kl.toFixed(2), x.elboBitsPerDim.toFixed(4),
+  const row = (label: string, x: ContextResult) => [
+    label, x.elbo.toFixed(1), x.nll.toFixed(1), x.kl.toFixed(2), x.elboBitsPerDim.toFixed(4),
     x.psnrPrior.toFixed(2), x.ssimPrior.toFixed(3), x.psnrPosterior.toFixed(2), x.ssimPosterior.toFixed(3),
-  ]);
+  ];
+  const rows = r.results.map((x) => row(String(x.contextViews), x));
+  if (r.wrongScene) rows.push(row(`${r.wrongScene.contextViews} wrong scene`, r.wrongScene));
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
   return [head, '(-ELBO, NLL, KL in nats per image; PSNR in dB; prior = sampled without the target, post = reconstruction;',
