@@ -61,22 +61,26 @@ export class RunFiles {
     return new RunFiles(abs);
   }
 
-  /** The latest checkpoint, or null while the run has none. */
-  async latest(): Promise<LatestCheckpoint | null> {
-    const path = join(this.dir, 'checkpoints', 'latest.json');
+  /** RUN/`name` parsed as JSON; undefined when the file does not exist. */
+  private async readJson(name: string): Promise<unknown> {
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      text = await readFile(join(this.dir, name), 'utf8');
     } catch (e) {
-      if (code(e) === 'ENOENT') return null;
-      throw new RunFileError(500, `checkpoints/latest.json: cannot read (${code(e) ?? (e as Error).message})`);
+      if (code(e) === 'ENOENT') return undefined;
+      throw new RunFileError(500, `${name}: cannot read (${code(e) ?? (e as Error).message})`);
     }
-    let latest: { step?: unknown; dir?: unknown };
     try {
-      latest = JSON.parse(text) as typeof latest;
+      return JSON.parse(text) as unknown;
     } catch (e) {
-      throw new RunFileError(500, `checkpoints/latest.json: not JSON (${(e as Error).message})`);
+      throw new RunFileError(500, `${name}: not JSON (${(e as Error).message})`);
     }
+  }
+
+  /** The latest checkpoint, or null while the run has none. */
+  async latest(): Promise<LatestCheckpoint | null> {
+    const latest = (await this.readJson('checkpoints/latest.json')) as { step?: unknown; dir?: unknown } | undefined;
+    if (latest === undefined) return null;
     if (typeof latest.dir !== 'string' || !CHECKPOINT_DIR.test(latest.dir)) {
       throw new RunFileError(500, `checkpoints/latest.json: field dir: expected a 9-digit folder name, got ${JSON.stringify(latest.dir)?.slice(0, 40)}`);
     }
@@ -88,18 +92,9 @@ export class RunFiles {
 
   async info(): Promise<RunInfo> {
     // Read on every request too: cheap, and a run restarted in place shows its new config.
-    let config: unknown;
-    try {
-      config = JSON.parse(await readFile(join(this.dir, 'config.json'), 'utf8'));
-    } catch (e) {
-      throw new RunFileError(500, `config.json: ${code(e) ? `cannot read (${code(e)})` : `not JSON (${(e as Error).message})`}`);
-    }
-    let dataset: unknown;
-    try {
-      dataset = JSON.parse(await readFile(join(this.dir, 'dataset.json'), 'utf8'));
-    } catch (e) {
-      if (code(e) !== 'ENOENT') throw new RunFileError(500, `dataset.json: ${code(e) ? `cannot read (${code(e)})` : `not JSON (${(e as Error).message})`}`);
-    }
+    const config = await this.readJson('config.json');
+    if (config === undefined) throw new RunFileError(500, 'config.json: cannot read (ENOENT)');
+    const dataset = await this.readJson('dataset.json');
     const latest = await this.latest();
     if (!latest) throw new RunFileError(503, `run ${this.name} has no checkpoint yet (checkpoints/latest.json is missing); training writes one every --checkpoint-every steps`);
     return { name: this.name, config, ...(dataset === undefined ? {} : { dataset }), ...latest, weights: '/run/weights.safetensors', metrics: '/run/metrics.jsonl' };
