@@ -42,7 +42,6 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 export interface AppFiles {
-  dir: string;
   /** Sends `path` (checked by requestPath) if it is a file of the app; false when it is not. */
   serve(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean>;
 }
@@ -55,7 +54,6 @@ export async function appFiles(dir: string): Promise<AppFiles> {
     throw new Error(`app folder ${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (e as Error).message}`, { cause: e });
   }
   return {
-    dir: root,
     async serve(req, res, path) {
       const file = path === '/' ? '/index.html' : path;
       const segments = file.split('/').slice(1);
@@ -69,8 +67,8 @@ export async function appFiles(dir: string): Promise<AppFiles> {
       } catch {
         return false;
       }
-      const isFile = await handle.stat().then((st) => st.isFile(), () => false);
-      if (!isFile) {
+      const stats = await handle.stat().catch(() => null);
+      if (!stats?.isFile()) {
         await handle.close();
         return false;
       }
@@ -79,7 +77,7 @@ export async function appFiles(dir: string): Promise<AppFiles> {
         contentType: CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream',
         cacheControl: file.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
         etag: ({ size, mtimeMs }) => `"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}"`,
-      });
+      }, stats);
       return true;
     },
   };

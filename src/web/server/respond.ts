@@ -50,12 +50,12 @@ function parseRange(header: string | undefined, size: number): { start: number; 
 /**
  * Sends an already opened file (the caller opened it from a fixed name) and closes it. The size
  * is taken once, so a file that grows while it is sent (metrics.jsonl during training) is sent as
- * it was at that moment, matching Content-Length.
+ * it was at that moment, matching Content-Length. `stats`: the handle's, when the caller has them already.
  */
-export async function sendFile(req: IncomingMessage, res: ServerResponse, file: FileHandle, how: FileResponse): Promise<void> {
+export async function sendFile(req: IncomingMessage, res: ServerResponse, file: FileHandle, how: FileResponse, stats?: Stats): Promise<void> {
   let streaming = false;
   try {
-    const stats = await file.stat();
+    stats ??= await file.stat();
     if (!stats.isFile()) throw new Error('not a regular file');
     const { size } = stats;
     const headers: Record<string, string | number> = { 'Content-Type': how.contentType, 'Cache-Control': how.cacheControl, 'Accept-Ranges': 'bytes', ...how.headers };
