@@ -67,7 +67,11 @@ export async function saveCheckpoint(runDir: string, store: ParamStore, adam: Ad
 /** The latest checkpoint folder of a run, or null when it has none. */
 export async function latestCheckpoint(runDir: string): Promise<string | null> {
   try {
-    const latest = JSON.parse(await readFile(join(runDir, 'checkpoints', 'latest.json'), 'utf8')) as { dir: string };
+    const latest = JSON.parse(await readFile(join(runDir, 'checkpoints', 'latest.json'), 'utf8')) as { dir: unknown };
+    // Checked before it becomes a path: a hand-edited "../x" must not lead out of the run.
+    if (typeof latest.dir !== 'string' || !/^\d{9}$/.test(latest.dir)) {
+      throw new Error(`field dir: expected a 9-digit checkpoint folder name, got ${JSON.stringify(latest.dir)?.slice(0, 40)}`);
+    }
     return join(runDir, 'checkpoints', latest.dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
