@@ -18,12 +18,15 @@ import { deriveSeed } from '../../random/rng.js';
 
 export class Predictor {
   private r: tf.Tensor4D;
+  /** r tiled to the sample batch, made once per context rather than per camera move. */
+  private rSamples: tf.Tensor4D;
   private readonly priorNoise: tf.Tensor4D[];
   private readonly samplesNoise: tf.Tensor4D[];
   private readonly posteriorNoise: tf.Tensor4D[];
 
   constructor(private readonly model: GQN, readonly samples: number, seed: number) {
     this.r = this.zeroR();
+    this.rSamples = this.tileR();
     this.priorNoise = model.noise(1, deriveSeed(seed, 'viewer-prior'));
     this.samplesNoise = model.noise(samples, deriveSeed(seed, 'viewer-samples'));
     this.posteriorNoise = model.noise(1, deriveSeed(seed, 'viewer-posterior'));
@@ -38,6 +41,10 @@ export class Predictor {
     return tf.zeros([1, side, side, this.model.config.rChannels]);
   }
 
+  private tileR(): tf.Tensor4D {
+    return tf.tile(this.r, [this.samples, 1, 1, 1]);
+  }
+
   /** r = sum of f(x, v) over the given views (none: r = 0, the model's unconditional guess). */
   setContext(images: Float32Array[], viewpoints: Float32Array[]): void {
     const s = this.imageSize;
@@ -46,8 +53,9 @@ export class Predictor {
       tf.tensor5d(concat(images), [1, m, s, s, 3]),
       tf.tensor3d(concat(viewpoints), [1, m, 7]),
     ));
-    this.r.dispose();
+    tf.dispose([this.r, this.rSamples]);
     this.r = next;
+    this.rSamples = this.tileR();
   }
 
   /** The prediction for a query viewpoint [7]: an S*S*3 image in [0, 1]. */
@@ -61,7 +69,7 @@ export class Predictor {
     const n = this.samples;
     const out = tf.tidy(() => this.model.sample(
       tf.tile(tf.tensor2d(viewpoint, [1, 7]), [n, 1]) as tf.Tensor2D,
-      tf.tile(this.r, [n, 1, 1, 1]) as tf.Tensor4D,
+      this.rSamples,
       this.samplesNoise,
     ));
     const all = await read(out);
@@ -77,8 +85,22 @@ export class Predictor {
   }
 
   dispose(): void {
-    tf.dispose([this.r, ...this.priorNoise, ...this.samplesNoise, ...this.posteriorNoise]);
+    tf.dispose([this.r, this.rSamples, ...this.priorNoise, ...this.samplesNoise, ...this.posteriorNoise]);
   }
+}
+
+/**
+ * Times `predict` and then `surprise` (against `truth`) over the viewpoints, one after another
+ * (the viewer's `bench` hook and bench/viewer-node-run.ts).
+ */
+export async function benchPredictor(predictor: Predictor, viewpoints: Float32Array[], truth: Float32Array): Promise<{ predictionsPerSecond: number; surprisesPerSecond: number }> {
+  let t = performance.now();
+  for (const v of viewpoints) await predictor.predict(v);
+  const predict = (performance.now() - t) / 1000;
+  t = performance.now();
+  for (const v of viewpoints) await predictor.surprise(v, truth);
+  const surprise = (performance.now() - t) / 1000;
+  return { predictionsPerSecond: viewpoints.length / predict, surprisesPerSecond: viewpoints.length / surprise };
 }
 
 async function read(t: tf.Tensor): Promise<Float32Array> {

@@ -131,6 +131,20 @@ class Walker implements QueryCamera {
   }
 }
 
+/**
+ * n cameras one arrow-key step from `start`, alternately left and right (new cameras for the
+ * viewer benchmarks); leaves `query` at `start`.
+ */
+export function stepsAround(query: QueryCamera, start: Camera, n: number): Camera[] {
+  const cameras = Array.from({ length: n }, (_, i) => {
+    query.set(start);
+    query.key(i % 2 === 0 ? 'ArrowLeft' : 'ArrowRight');
+    return query.camera();
+  });
+  query.set(start);
+  return cameras;
+}
+
 /** Whether (x, z) is inside an open cell of the maze, `margin` from its walls. */
 function inOpenCell(grid: GridObject, margin: number, x: number, z: number): boolean {
   const u = (x - grid.position[0]) / grid.cellSize;

@@ -18,8 +18,8 @@ import { WORLD_NAMES, isWorldName, type Camera, type WorldName } from '../../sce
 import { isSoftwareGl, webglRenderer } from './gl-renderer.js';
 import { drawHeat, drawHeatLegend, drawRgb } from './image-canvas.js';
 import { loadModel } from './model.js';
-import { Predictor } from './predictor.js';
-import { queryCameraFor, type ArrowKey, type QueryCamera } from './query-camera.js';
+import { benchPredictor, Predictor } from './predictor.js';
+import { queryCameraFor, stepsAround, type ArrowKey, type QueryCamera } from './query-camera.js';
 import { datasetOf, type DatasetInfo } from './dataset-info.js';
 import { fetchRun, type RunInfo } from './run-info.js';
 import { cameraRow, makeSceneViews, truthView, viewpointOf, type SceneViews } from './scene-views.js';
@@ -249,22 +249,8 @@ class Viewer {
   /** Times n predictions (and n surprise computations) at new cameras orbiting the current one. */
   async bench(n: number): Promise<{ predictionsPerSecond: number; surprisesPerSecond: number }> {
     await this.settled();
-    const start = this.query.camera();
-    const cameras = Array.from({ length: n }, (_, i) => {
-      this.query.set(start);
-      this.query.key(i % 2 === 0 ? 'ArrowLeft' : 'ArrowRight');
-      return this.query.camera();
-    });
-    this.query.set(start);
-    const vs = cameras.map(viewpointOf);
-    let t = performance.now();
-    for (const v of vs) await this.predictor.predict(v);
-    const predict = (performance.now() - t) / 1000;
-    const truth = this.last!.truth;
-    t = performance.now();
-    for (const v of vs) await this.predictor.surprise(v, truth);
-    const surprise = (performance.now() - t) / 1000;
-    return { predictionsPerSecond: n / predict, surprisesPerSecond: n / surprise };
+    const cameras = stepsAround(this.query, this.query.camera(), n);
+    return benchPredictor(this.predictor, cameras.map(viewpointOf), this.last!.truth);
   }
 }
 
