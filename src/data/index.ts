@@ -22,7 +22,8 @@ export {
   type GenerateSummary,
 } from './generate.js';
 export type { SceneSource, SceneSourceModule } from './source.js';
-export { batches, encodeViewpoint, type Batch, type ReaderOptions, type ReaderState, type Shaped } from './reader.js';
+export { encodeViewpoint } from './viewpoint.js';
+export { batches, type Batch, type ReaderOptions, type ReaderState, type Shaped } from './reader.js';
 export { openReader, type DatasetReader, type OpenReaderOptions } from './prefetch.js';
 export { verifyDataset, formatReport, type DatasetReport, type SplitReport } from './verify.js';
 export { contactSheet, type ContactSheetOptions } from './contact-sheet.js';

@@ -25,8 +25,6 @@ import { listShards, type Split } from './layout.js';
 import { cameraRow, decodeView, readSceneRecords, viewCount, type LocatedScene } from './records.js';
 import { encodeViewpoint } from './viewpoint.js';
 
-export { encodeViewpoint } from './viewpoint.js';
-
 export interface ReaderOptions extends CorruptPolicy {
   /** A dataset folder: `<root>/<world>` (ours) or `<root>/<dataset>` (DeepMind's). */
   dir: string;
@@ -247,7 +245,7 @@ function toUnitFloat(src: Uint8Array, dst: Float32Array, at: number): void {
 
 /** Box-filter downscale (downscale.ts), with the error naming the scene and frame. */
 function resize(rgb: Uint8Array, side: number, target: number, scene: LocatedScene, k: number): Uint8Array {
-  if (target !== side && !canDownscale(side, target)) {
+  if (!canDownscale(side, target)) {
     throw new DataError(scene.file, scene.index, scene.offset, `frame ${k} is ${side}x${side}; cannot resize to ${target} (must divide it)`);
   }
   return boxDownscale(rgb, side, target);
