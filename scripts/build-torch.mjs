@@ -8,7 +8,8 @@
  *      `python3` on PATH, then /usr/bin/python3;
  *   3. Debian's libtorch-dev (/usr/include/ATen, /usr/lib/<multiarch>/libtorch.so).
  *
- * The compiler is node-gyp (binding.gyp) when it and full Node headers (common.gypi) are at hand,
+ * The compiler is node-gyp (native/torch/binding.gyp; not at the root, where npm would compile it
+ * at every install) when it and full Node headers (common.gypi) are at hand,
  * else a direct `c++` call, which needs only node_api.h (e.g. a bare Node binary with its
  * headers, as bench/gpu/run.sh uses). GQN_TORCH_BUILDER=gyp|direct forces one.
  *
@@ -38,7 +39,8 @@ const optional = args.has('--optional');
 const OUT_DIR = path.join(root, 'build', 'Release');
 const ADDON = path.join(OUT_DIR, 'gqn_torch.node');
 const STAMP = path.join(OUT_DIR, 'gqn_torch.json');
-const SOURCES = ['native/torch/gqn_torch.cc', 'binding.gyp', 'scripts/build-torch.mjs'].map((f) => path.join(root, f));
+const GYP_DIR = path.join(root, 'native', 'torch');
+const SOURCES = ['native/torch/gqn_torch.cc', 'native/torch/binding.gyp', 'scripts/build-torch.mjs'].map((f) => path.join(root, f));
 
 const log = (msg) => process.stderr.write(`build:torch: ${msg}\n`);
 
@@ -210,8 +212,13 @@ function buildGyp(lt, cxx, nodedir, script) {
     CXX: cxx,
     npm_config_nodedir: nodedir,
   };
-  const r = run(process.execPath, [script, 'rebuild', `--nodedir=${nodedir}`, '--jobs=1', '--loglevel=warn'], { cwd: root, env, stdio: 'inherit' });
-  return r.status === 0;
+  const r = run(process.execPath, [script, 'rebuild', `--nodedir=${nodedir}`, '--jobs=1', '--loglevel=warn'], { cwd: GYP_DIR, env, stdio: 'inherit' });
+  if (r.status !== 0) return false;
+  // node-gyp builds beside its binding.gyp; the addon is loaded from the root's build/Release.
+  mkdirSync(OUT_DIR, { recursive: true });
+  renameSync(path.join(GYP_DIR, 'build', 'Release', 'gqn_torch.node'), ADDON);
+  rmSync(path.join(GYP_DIR, 'build'), { recursive: true, force: true });
+  return true;
 }
 
 function main() {

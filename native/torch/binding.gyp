@@ -1,5 +1,7 @@
 # node-gyp build of the optional `torch` backend addon. Run through scripts/build-torch.mjs
 # (npm run build:torch), which finds libtorch and passes its folders in GYP_DEFINES.
+# It lives here, not at the package root: npm runs `node-gyp rebuild` at install for any package
+# with a root binding.gyp, which would make libtorch a requirement of `npm ci`.
 {
   "variables": {
     "libtorch_include%": "/usr/include",
@@ -12,7 +14,7 @@
   "targets": [
     {
       "target_name": "gqn_torch",
-      "sources": ["native/torch/gqn_torch.cc"],
+      "sources": ["gqn_torch.cc"],
       "include_dirs": ["<(napi_include)", "<(libtorch_include)", "<(libtorch_api_include)"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "_GLIBCXX_USE_CXX11_ABI=<(cxx11_abi)"],
       "cflags!": ["-fno-exceptions", "-fno-rtti", "-O3"],
