@@ -104,7 +104,7 @@ if (!values['no-eval'] && data && existsSync(data)) {
   if (r.status !== 0) throw new Error(`gqn eval failed (exit ${r.status}): ${r.stderr.slice(-800)}`);
   const report = JSON.parse(r.stdout) as EvalReport;
   const row = report.results.find((x) => x.contextViews === k - 1);
-  console.log(`  prior-sample PSNR with ${k - 1} views ${row?.psnrPrior.toFixed(2)}, wrong scene ${report.wrongScene?.psnrPrior.toFixed(2) ?? '-'} (${report.scenes} scenes, random views per scene)`);
+  console.log(`  prior-sample PSNR with ${k - 1} views ${row?.psnrPriorSample.toFixed(2)}, wrong scene ${report.wrongScene?.psnrPriorSample.toFixed(2) ?? '-'} (${report.scenes} scenes, random views per scene)`);
 } else if (!values['no-eval']) {
   console.log(`\ngqn eval skipped: no dataset folder (${data ?? 'none in the run config'}); pass --data DIR`);
 }

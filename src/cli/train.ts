@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 
 import { setupEngine, shutdownEngine } from '../engine/index.js';
-import { PRESETS, preset } from '../models/gqn/config.js';
+import { PRESETS, preset, type ContextFrame, type RepresentationKind } from '../models/gqn/config.js';
 import { PAPER_ADAM } from '../train/adam.js';
 import { TRAIN_DEFAULTS } from '../train/defaults.js';
 import type { RunConfig } from '../train/run-config.js';
@@ -23,6 +23,7 @@ function contextViews(value: string): number | 'random' {
 interface Opts {
   preset: string; data: string; out: string; steps?: number; batch?: number; resume?: boolean;
   contextViews: number | 'random'; checkpointEvery: number; logEvery: number;
+  representation?: RepresentationKind; contextFrame?: ContextFrame;
   sigmaStart?: number; sigmaEnd?: number; sigmaSteps?: number; lrStart?: number; lrEnd?: number; lrSteps?: number;
 }
 
@@ -32,6 +33,8 @@ export function trainCommand(): Command {
     .addOption(new Option('--preset <name>', 'model preset').choices(Object.keys(PRESETS)).default('cpu'))
     .requiredOption('--data <dir>', 'dataset folder, e.g. data/shepard-metzler-7 (with train/ inside)')
     .requiredOption('--out <run>', 'run folder (config, checkpoints, metrics)')
+    .addOption(new Option('--representation <kind>', "representation network (default: the preset's)").choices(['pool', 'tower', 'pyramid']))
+    .addOption(new Option('--context-frame <frame>', "cameras as given ('world', the paper) or turned into the query's heading ('query'); default: the preset's").choices(['world', 'query']))
     .option('--steps <n>', 'train until this step', positiveInt)
     .option('--batch <n>', 'scenes per batch', positiveInt)
     .option('--resume', 'continue from the latest checkpoint in --out')
@@ -49,7 +52,11 @@ export function trainCommand(): Command {
       const d = TRAIN_DEFAULTS[opts.preset];
       const config: RunConfig = {
         format: 'gqn-run/1',
-        model: preset(opts.preset),
+        model: {
+          ...preset(opts.preset),
+          ...(opts.representation ? { representation: opts.representation } : {}),
+          ...(opts.contextFrame ? { contextFrame: opts.contextFrame } : {}),
+        },
         train: {
           preset: opts.preset, data: opts.data, batch: opts.batch ?? d.batch, steps: opts.steps ?? d.steps, seed: g.seed,
           contextViews: opts.contextViews,

@@ -1,11 +1,17 @@
 /**
- * Honest evaluation of a run on a dataset split: -ELBO, NLL and KL (nats per image and bits per
- * dimension, at the sigma the run had reached), and PSNR/SSIM of prior samples (no target seen)
- * and of posterior reconstructions (target seen), each as a function of the number of context
- * views M. Every test scene contributes one query view and K-1 context views; M = 1, 2, ...
- * uses the first M of them, so the contexts are nested and the query is the same for every M.
- * A control row repeats the largest M with every scene's contexts taken from the next scene in
- * the batch: if the model uses its representation, that row is clearly worse.
+ * Honest evaluation of a run on a dataset split, per number of context views M:
+ *
+ * - view synthesis (view-synthesis.ts): PSNR/SSIM at the query camera of the prior mean and a
+ *   prior sample (no target seen), the same prior mean at a wrong camera (the camera of another
+ *   view of the scene: the last of its K-1 context views, so a camera the scene really has), and
+ *   the model-free baselines: scene-mean oracle, context mean, nearest context view;
+ * - the objective: -ELBO, NLL and KL (nats per image and bits per dimension, at the sigma the run
+ *   had reached), and PSNR/SSIM of the posterior reconstruction (target seen).
+ *
+ * Every test scene contributes one query view and K-1 context views; M = 1, 2, ... uses the
+ * first M of them, so the contexts are nested and the query is the same for every M. A control
+ * row repeats the largest M with every scene's contexts taken from the next scene in the batch:
+ * if the model uses its representation, that row is clearly worse.
  */
 import { join } from 'node:path';
 
@@ -18,19 +24,21 @@ import { loadRun } from '../models/gqn/load-run.js';
 import { deriveSeed } from '../random/rng.js';
 import { linearAt } from '../train/schedules.js';
 import { psnr, ssim } from './image-metrics.js';
+import { ViewScoreSums, type SceneViews, type ViewScores } from './view-synthesis.js';
 
-export interface ContextResult {
-  contextViews: number;
+interface ObjectiveScores {
   elbo: number;
   nll: number;
   kl: number;
   elboBitsPerDim: number;
   nllBitsPerDim: number;
   klBitsPerDim: number;
-  psnrPrior: number;
-  ssimPrior: number;
   psnrPosterior: number;
   ssimPosterior: number;
+}
+
+export interface ContextResult extends ObjectiveScores, ViewScores {
+  contextViews: number;
 }
 
 export interface EvalReport {
@@ -72,15 +80,15 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
   const sigma = linearAt(config.train.sigma, step);
   const s = config.model.imageSize;
   const d = s * s * config.model.imageChannels;
-  type Sums = Record<keyof Omit<ContextResult, 'contextViews'>, number>;
-  const zero = (): Sums => ({ elbo: 0, nll: 0, kl: 0, elboBitsPerDim: 0, nllBitsPerDim: 0, klBitsPerDim: 0, psnrPrior: 0, ssimPrior: 0, psnrPosterior: 0, ssimPosterior: 0 });
-  const sums = new Map<number, Sums>();
+  type Sums = { nll: number; kl: number; psnrPosterior: number; ssimPosterior: number };
+  const zero = (): { sums: Sums; views: ViewScoreSums } => ({ sums: { nll: 0, kl: 0, psnrPosterior: 0, ssimPosterior: 0 }, views: new ViewScoreSums(s) });
+  const accs = new Map<number, ReturnType<typeof zero>>();
   let seen = 0;
   const k = await viewsPerScene(opts.data, opts.split);
   // Every batch has k - 1 context views (the reader checks), so the context counts are fixed.
   const contexts = (opts.contexts ?? Array.from({ length: k - 1 }, (_, i) => i + 1)).filter((m) => m <= k - 1);
   const mMax = Math.max(0, ...contexts);
-  const wrong = { seen: 0, sums: zero() };
+  const wrong = zero();
   const reader = openReader({
     dir: opts.data, split: opts.split, batchSize: opts.batch, contextViews: k - 1, queryViews: 1,
     seed: opts.seed, shuffle: false, epochs: 1, imageSize: s, prefetch: 1,
@@ -97,35 +105,51 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
         const query = tf.tensor4d(b.queryImages.data, [qShape[0], s, s, qShape[4]]).slice(0, n);
         const queryV = tf.tensor2d(b.queryViewpoints.data, [qShape[0], b.queryViewpoints.shape[2]]).slice(0, n);
         const truth = query.dataSync() as Float32Array;
-        // Adds the batch's per-image figures for one context set to `acc`.
-        const score = (m: number, ctxImages: tf.Tensor5D, ctxViews: tf.Tensor3D, acc: Sums, stream: string): void => {
+        const ctxData = ctx.dataSync() as Float32Array;
+        const ctxVData = ctxV.dataSync() as Float32Array;
+        const queryVData = queryV.dataSync() as Float32Array;
+        const image = (a: Float32Array, i: number) => a.subarray(i * d, (i + 1) * d);
+        const contextImage = (a: Float32Array, i: number, j: number) => a.subarray((i * (k - 1) + j) * d, (i * (k - 1) + j + 1) * d);
+        const contextView = (a: Float32Array, i: number, j: number) => a.subarray((i * (k - 1) + j) * 7, (i * (k - 1) + j + 1) * 7);
+        // The wrong camera: the scene's last context view's camera, never the query's.
+        const wrongV = ctxV.slice([0, k - 2], [n, 1]).reshape([n, 7]) as tf.Tensor2D;
+        const zeros = model.noise(n, 0).map((e) => tf.zerosLike(e));
+        // Adds the batch's per-image figures for one context set to `acc`; `ctxFrom(i)` is the scene whose contexts scene i got.
+        const score = (m: number, ctxImages: tf.Tensor5D, ctxViews: tf.Tensor3D, acc: ReturnType<typeof zero>, stream: string, ctxFrom: (i: number) => number): void => {
           const batch = { contextImages: ctxImages, contextViewpoints: ctxViews, queryImage: query as tf.Tensor4D, queryViewpoint: queryV as tf.Tensor2D };
           const e = model.elbo(batch, sigma, model.noise(n, deriveSeed(opts.seed, `${stream}-posterior`, seen, m)));
-          const prior = model.sample(batch.queryViewpoint, e.r, model.noise(n, deriveSeed(opts.seed, `${stream}-prior`, seen, m)));
+          const prior = model.sample(e.v, e.r, model.noise(n, deriveSeed(opts.seed, `${stream}-prior`, seen, m)));
+          const priorMean = model.sample(e.v, e.r, zeros);
+          const wrongCamera = model.predict(ctxImages, ctxViews, wrongV, zeros);
           const nll = e.nll.dataSync();
           const kl = e.kl.dataSync();
           const post = e.mean.dataSync() as Float32Array;
-          const pri = prior.dataSync() as Float32Array;
+          const [pri, priMean, wrongCam] = [prior, priorMean, wrongCamera].map((t) => t.dataSync() as Float32Array);
           for (let i = 0; i < n; i++) {
-            const img = (a: Float32Array) => a.subarray(i * d, (i + 1) * d);
-            acc.nll += nll[i];
-            acc.kl += kl[i];
-            acc.psnrPrior += psnr(img(pri), img(truth));
-            acc.ssimPrior += ssim(img(pri), img(truth), s);
-            acc.psnrPosterior += psnr(img(post), img(truth));
-            acc.ssimPosterior += ssim(img(post), img(truth), s);
+            acc.sums.nll += nll[i];
+            acc.sums.kl += kl[i];
+            acc.sums.psnrPosterior += psnr(image(post, i), image(truth, i));
+            acc.sums.ssimPosterior += ssim(image(post, i), image(truth, i), s);
+            const from = ctxFrom(i);
+            const views: SceneViews = {
+              context: Array.from({ length: m }, (_, j) => contextImage(ctxData, from, j)),
+              contextViewpoints: Array.from({ length: m }, (_, j) => contextView(ctxVData, from, j)),
+              allViews: [...Array.from({ length: k - 1 }, (_, j) => contextImage(ctxData, i, j)), image(truth, i)],
+              query: image(truth, i),
+              queryViewpoint: queryVData.subarray(i * 7, (i + 1) * 7),
+            };
+            acc.views.add(views, { priorMean: image(priMean, i), priorSample: image(pri, i), wrongCamera: image(wrongCam, i) });
           }
         };
         for (const m of contexts) {
-          const acc = sums.get(m) ?? zero();
-          score(m, ctx.slice([0, 0], [n, m]) as tf.Tensor5D, ctxV.slice([0, 0], [n, m]) as tf.Tensor3D, acc, 'eval');
-          sums.set(m, acc);
+          const acc = accs.get(m) ?? zero();
+          score(m, ctx.slice([0, 0], [n, m]) as tf.Tensor5D, ctxV.slice([0, 0], [n, m]) as tf.Tensor3D, acc, 'eval', (i) => i);
+          accs.set(m, acc);
         }
         if (n >= 2 && mMax > 0) {
           // Roll the batch by one scene: each query gets the next scene's contexts.
           const roll = <T extends tf.Tensor>(t: T): T => tf.concat([t.slice(1, n - 1), t.slice(0, 1)]) as T;
-          score(mMax, roll(ctx.slice([0, 0], [n, mMax]) as tf.Tensor5D), roll(ctxV.slice([0, 0], [n, mMax]) as tf.Tensor3D), wrong.sums, 'eval-wrong-scene');
-          wrong.seen += n;
+          score(mMax, roll(ctx.slice([0, 0], [n, mMax]) as tf.Tensor5D), roll(ctxV.slice([0, 0], [n, mMax]) as tf.Tensor3D), wrong, 'eval-wrong-scene', (i) => (i + 1) % n);
         }
       });
       seen += n;
@@ -137,16 +161,18 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
   }
   if (seen === 0) throw new Error(`${opts.data}: no ${opts.split} scenes were read`);
   const bits = (nats: number) => nats / (d * Math.LN2);
-  const average = (m: number, a: Sums, count: number): ContextResult => {
-    const nll = a.nll / count;
-    const kl = a.kl / count;
+  const average = (m: number, a: ReturnType<typeof zero>): ContextResult => {
+    const count = a.views.count;
+    const nll = a.sums.nll / count;
+    const kl = a.sums.kl / count;
     return {
       contextViews: m, elbo: nll + kl, nll, kl,
       elboBitsPerDim: bits(nll + kl), nllBitsPerDim: bits(nll), klBitsPerDim: bits(kl),
-      psnrPrior: a.psnrPrior / count, ssimPrior: a.ssimPrior / count, psnrPosterior: a.psnrPosterior / count, ssimPosterior: a.ssimPosterior / count,
+      psnrPosterior: a.sums.psnrPosterior / count, ssimPosterior: a.sums.ssimPosterior / count,
+      ...a.views.result(),
     };
   };
-  const results = [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([m, a]) => average(m, a, seen));
-  const wrongScene = wrong.seen > 0 ? average(mMax, wrong.sums, wrong.seen) : null;
+  const results = [...accs.entries()].sort((a, b) => a[0] - b[0]).map(([m, a]) => average(m, a));
+  const wrongScene = wrong.views.count > 0 ? average(mMax, wrong) : null;
   return { run: runDir, checkpoint, step, data: opts.data, split: opts.split, scenes: seen, sigma, imageSize: s, results, wrongScene };
 }

@@ -45,7 +45,7 @@ export async function renderGrid(runDir: string, opts: RenderOptions): Promise<{
     const queryV = tf.tensor2d(b.queryViewpoints.data, [n, 7]);
     const sigma = linearAt(config.train.sigma, step);
     const e = model.elbo({ contextImages: ctx, contextViewpoints: ctxV, queryImage: query, queryViewpoint: queryV }, sigma, model.noise(n, deriveSeed(opts.seed, 'render-posterior')));
-    const samples = Array.from({ length: opts.samples }, (_, j) => model.sample(queryV, e.r, model.noise(n, deriveSeed(opts.seed, 'render-prior', j))).dataSync() as Float32Array);
+    const samples = Array.from({ length: opts.samples }, (_, j) => model.sample(e.v, e.r, model.noise(n, deriveSeed(opts.seed, 'render-prior', j))).dataSync() as Float32Array);
     const recon = e.mean.dataSync() as Float32Array;
     const truth = query.dataSync() as Float32Array;
     const ctxData = ctx.dataSync() as Float32Array;

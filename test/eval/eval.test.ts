@@ -56,7 +56,14 @@ test('eval reports every context count, consistent units, and the wrong-scene co
     assert.ok(Math.abs(r.elbo - (r.nll + r.kl)) <= 1e-9 * Math.abs(r.elbo));
     assert.ok(Math.abs(r.elboBitsPerDim - r.elbo / (d * Math.LN2)) < 1e-9);
     assert.ok(r.kl >= 0, `KL ${r.kl} < 0`);
-    for (const v of [r.psnrPrior, r.psnrPosterior, r.ssimPrior, r.ssimPosterior]) assert.ok(Number.isFinite(v));
+    for (const v of [r.psnrPriorSample, r.psnrPosterior, r.ssimPriorSample, r.ssimPosterior, r.psnrPriorMean, r.psnrWrongCamera, r.psnrSceneMean, r.psnrContextMean, r.psnrNearestView]) {
+      assert.ok(Number.isFinite(v));
+    }
+    assert.ok(Math.abs(r.viewpointGap - (r.psnrPriorMean - r.psnrWrongCamera)) < 1e-12);
+    assert.ok(Math.abs(r.marginOverOracle - (r.psnrPriorMean - r.psnrSceneMean)) < 1e-12);
+    assert.equal(r.byAngle.reduce((n, b) => n + b.scenes, 0), 6, 'every scene lands in one angle bin');
+    // The camera reaches the generator even untrained: another camera changes the prediction.
+    assert.notEqual(r.psnrWrongCamera, r.psnrPriorMean);
   }
   // Both batches (4 + 2 scenes) have two or more scenes, so every scene is in the control row.
   assert.equal(report.wrongScene!.contextViews, 4);
@@ -66,7 +73,8 @@ test('eval reports every context count, consistent units, and the wrong-scene co
   const again = await evaluateRun(run, { data, split: 'test', scenes: 6, batch: 4, seed: 1 });
   assert.deepEqual(again.results, report.results);
   const text = formatReport(report);
-  assert.match(text, /4 wrong scene/);
+  assert.match(text, /4 other scene/);
+  assert.match(text, /viewpoint gap/);
   assert.equal(tf.memory().numTensors, 0, 'eval leaked tensors');
 });
 

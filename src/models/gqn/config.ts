@@ -3,6 +3,8 @@
  * Sizes follow the paper's supplementary (see shared reference, section 2).
  */
 export type RepresentationKind = 'pool' | 'tower' | 'pyramid';
+/** Which frame the networks see cameras in (src/models/gqn/query-frame.ts). */
+export type ContextFrame = 'world' | 'query';
 
 export interface GqnConfig {
   /** Square image side; the latent grid is imageSize / scale. */
@@ -29,6 +31,11 @@ export interface GqnConfig {
   coreKernel: number;
   /** Down/up-sampling factor between image and latent grid (4 in the paper). */
   scale: number;
+  /**
+   * 'world' (the paper; the default when absent): cameras as the data gives them. 'query': every
+   * camera turned about the vertical axis so the query looks along +x, so r depends on the query.
+   */
+  contextFrame?: ContextFrame;
 }
 
 export const PRESETS: Record<string, GqnConfig> = {
@@ -63,6 +70,9 @@ export function validateConfig(c: GqnConfig): GqnConfig {
   }
   if (!['pool', 'tower', 'pyramid'].includes(c.representation)) {
     throw new Error(`config.representation: expected pool, tower or pyramid, got '${c.representation}'`);
+  }
+  if (c.contextFrame != null && c.contextFrame !== 'world' && c.contextFrame !== 'query') {
+    throw new Error(`config.contextFrame: expected 'world' or 'query', got '${String(c.contextFrame)}'`);
   }
   if (c.imageSize % c.scale !== 0) throw new Error(`config.imageSize: ${c.imageSize} is not a multiple of config.scale ${c.scale}`);
   if (c.scale !== 4 && c.representation !== 'pyramid') throw new Error(`config.scale: the tower representation downsamples by 4; got ${c.scale}`);

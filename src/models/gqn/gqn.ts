@@ -10,6 +10,7 @@ import { ParamStore } from '../layers/params.js';
 import { validateConfig, type GqnConfig } from './config.js';
 import { gaussianNll } from './gaussian.js';
 import { Generator } from './generator.js';
+import { toQueryFrame } from './query-frame.js';
 import { makeRepresentation, type Representation } from './representation.js';
 
 /** One training batch: B scenes, M context views each, one query view each. */
@@ -35,6 +36,14 @@ export interface Elbo {
   mean: tf.Tensor4D;
   /** The representation used [B, side, side, r]. */
   r: tf.Tensor4D;
+  /** The query viewpoint as the generator saw it [B, 7] (in the model's frame). */
+  v: tf.Tensor2D;
+}
+
+/** What the generator is conditioned on for one query: r and the query viewpoint, in the model's frame. */
+export interface Conditioning {
+  r: tf.Tensor4D;
+  v: tf.Tensor2D;
 }
 
 export class GQN {
@@ -62,6 +71,28 @@ export class GQN {
     });
   }
 
+  /** Whether r depends on the query camera (config.contextFrame 'query'): then it is built per query. */
+  get queryDependent(): boolean {
+    return this.config.contextFrame === 'query';
+  }
+
+  /**
+   * r and v for queries at `queryViewpoint` [B, 7] given M context views (M may be 0: r = 0).
+   * In the world frame r is the same for every query of a scene; in the query frame every
+   * camera is first turned so that the query looks along +x (query-frame.ts).
+   */
+  condition(contextImages: tf.Tensor5D, contextViewpoints: tf.Tensor3D, queryViewpoint: tf.Tensor2D): Conditioning {
+    return tf.tidy(() => {
+      let ctxV = contextViewpoints;
+      let v = queryViewpoint;
+      if (this.queryDependent) ({ context: ctxV, query: v } = toQueryFrame(contextViewpoints, queryViewpoint));
+      const [b, m] = contextImages.shape;
+      const side = this.representation.side;
+      const r = m === 0 ? tf.zeros([b, side, side, this.config.rChannels]) as tf.Tensor4D : this.represent(contextImages, ctxV);
+      return { r, v };
+    });
+  }
+
   /** Standard normal noise for the L latent steps, seeded. */
   noise(batch: number, seed: number): tf.Tensor4D[] {
     const g = this.generator.grid;
@@ -72,17 +103,25 @@ export class GQN {
   /** -ELBO of the query image with observation noise sigma; eps from `noise`. */
   elbo(batch: QueryBatch, sigma: number, eps: tf.Tensor4D[]): Elbo {
     return tf.tidy(() => {
-      const r = this.represent(batch.contextImages, batch.contextViewpoints);
-      const { mean, kl, klPerStep } = this.generator.infer(batch.queryImage, batch.queryViewpoint, r, eps);
+      const { r, v } = this.condition(batch.contextImages, batch.contextViewpoints, batch.queryViewpoint);
+      const { mean, kl, klPerStep } = this.generator.infer(batch.queryImage, v, r, eps);
       const nll = gaussianNll(batch.queryImage, mean, sigma);
       const loss = tf.mean(tf.add(nll, kl)) as tf.Scalar;
-      return { loss, nll, kl, klPerStep, mean, r };
+      return { loss, nll, kl, klPerStep, mean, r, v };
     });
   }
 
-  /** An image of the query view drawn from the prior (no target needed). */
-  sample(viewpoint: tf.Tensor2D, r: tf.Tensor4D, eps: tf.Tensor4D[]): tf.Tensor4D {
-    return tf.tidy(() => this.generator.generate(viewpoint, r, eps));
+  /** An image drawn from the prior (no target needed), given `condition`'s r and v (or Elbo's). */
+  sample(v: tf.Tensor2D, r: tf.Tensor4D, eps: tf.Tensor4D[]): tf.Tensor4D {
+    return tf.tidy(() => this.generator.generate(v, r, eps));
+  }
+
+  /** The query view drawn from the prior given the context: condition, then sample. */
+  predict(contextImages: tf.Tensor5D, contextViewpoints: tf.Tensor3D, queryViewpoint: tf.Tensor2D, eps: tf.Tensor4D[]): tf.Tensor4D {
+    return tf.tidy(() => {
+      const { r, v } = this.condition(contextImages, contextViewpoints, queryViewpoint);
+      return this.generator.generate(v, r, eps);
+    });
   }
 
   dispose(): void {

@@ -8,15 +8,20 @@
  * - samples: `samples` more such draws with other fixed noise, in one batch.
  * - surprise: KL[q(z | x_q, v_q, r) || pi(z | v_q, r)] summed over the L steps, in nats: how far
  *   the true image would move the model's belief about this view (the ELBO's KL term).
+ * A model whose r depends on the query camera (config.contextFrame 'query') builds r per camera
+ * from the kept context views; otherwise r is made once per context.
  * Tensors stay on the backend; results come back with `data()` so the page never blocks on a
  * synchronous GPU read.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import type { GQN } from '../../models/gqn/gqn.js';
+import type { Conditioning, GQN } from '../../models/gqn/gqn.js';
 import { deriveSeed } from '../../random/rng.js';
 
 export class Predictor {
+  /** The context views [1, M, S, S, 3] and [1, M, 7] (kept for query-frame models). */
+  private images: tf.Tensor5D;
+  private viewpoints: tf.Tensor3D;
   private r: tf.Tensor4D;
   /** r tiled to the sample batch, made once per context rather than per camera move. */
   private rSamples: tf.Tensor4D;
@@ -25,6 +30,9 @@ export class Predictor {
   private readonly posteriorNoise: tf.Tensor4D[];
 
   constructor(private readonly model: GQN, readonly samples: number, seed: number) {
+    const s = model.config.imageSize;
+    this.images = tf.zeros([1, 0, s, s, 3]);
+    this.viewpoints = tf.zeros([1, 0, 7]);
     this.r = this.zeroR();
     this.rSamples = this.tileR();
     this.priorNoise = model.noise(1, deriveSeed(seed, 'viewer-prior'));
@@ -49,29 +57,37 @@ export class Predictor {
   setContext(images: Float32Array[], viewpoints: Float32Array[]): void {
     const s = this.imageSize;
     const m = images.length;
-    const next = m === 0 ? this.zeroR() : tf.tidy(() => this.model.represent(
-      tf.tensor5d(concat(images), [1, m, s, s, 3]),
-      tf.tensor3d(concat(viewpoints), [1, m, 7]),
-    ));
-    tf.dispose([this.r, this.rSamples]);
-    this.r = next;
+    tf.dispose([this.images, this.viewpoints, this.r, this.rSamples]);
+    this.images = tf.tensor5d(concat(images), [1, m, s, s, 3]);
+    this.viewpoints = tf.tensor3d(concat(viewpoints), [1, m, 7]);
+    this.r = m === 0 || this.model.queryDependent ? this.zeroR() : tf.tidy(() => this.model.represent(this.images, this.viewpoints));
     this.rSamples = this.tileR();
+  }
+
+  /** r and v for `n` draws at one query viewpoint [7] (call inside tf.tidy). */
+  private conditioning(viewpoint: Float32Array, n: number): Conditioning {
+    const v = tf.tensor2d(viewpoint, [1, 7]);
+    if (!this.model.queryDependent) return { r: n === 1 ? this.r : this.rSamples, v: tf.tile(v, [n, 1]) };
+    const c = this.model.condition(this.images, this.viewpoints, v);
+    return { r: tf.tile(c.r, [n, 1, 1, 1]), v: tf.tile(c.v, [n, 1]) };
   }
 
   /** The prediction for a query viewpoint [7]: an S*S*3 image in [0, 1]. */
   async predict(viewpoint: Float32Array): Promise<Float32Array> {
-    const out = tf.tidy(() => this.model.sample(tf.tensor2d(viewpoint, [1, 7]), this.r, this.priorNoise));
+    const out = tf.tidy(() => {
+      const { r, v } = this.conditioning(viewpoint, 1);
+      return this.model.sample(v, r, this.priorNoise);
+    });
     return read(out);
   }
 
   /** `samples` further prior samples of the query view. */
   async sample(viewpoint: Float32Array): Promise<Float32Array[]> {
     const n = this.samples;
-    const out = tf.tidy(() => this.model.sample(
-      tf.tile(tf.tensor2d(viewpoint, [1, 7]), [n, 1]) as tf.Tensor2D,
-      this.rSamples,
-      this.samplesNoise,
-    ));
+    const out = tf.tidy(() => {
+      const { r, v } = this.conditioning(viewpoint, n);
+      return this.model.sample(v, r, this.samplesNoise);
+    });
     const all = await read(out);
     const d = all.length / n;
     return Array.from({ length: n }, (_, i) => all.slice(i * d, (i + 1) * d));
@@ -80,12 +96,15 @@ export class Predictor {
   /** KL[q || pi] of the true query image, summed over steps (nats). */
   async surprise(viewpoint: Float32Array, truth: Float32Array): Promise<number> {
     const s = this.imageSize;
-    const kl = tf.tidy(() => this.model.generator.infer(tf.tensor4d(truth, [1, s, s, 3]), tf.tensor2d(viewpoint, [1, 7]), this.r, this.posteriorNoise).kl);
+    const kl = tf.tidy(() => {
+      const { r, v } = this.conditioning(viewpoint, 1);
+      return this.model.generator.infer(tf.tensor4d(truth, [1, s, s, 3]), v, r, this.posteriorNoise).kl;
+    });
     return (await read(kl))[0];
   }
 
   dispose(): void {
-    tf.dispose([this.r, this.rSamples, ...this.priorNoise, ...this.samplesNoise, ...this.posteriorNoise]);
+    tf.dispose([this.images, this.viewpoints, this.r, this.rSamples, ...this.priorNoise, ...this.samplesNoise, ...this.posteriorNoise]);
   }
 }
 
