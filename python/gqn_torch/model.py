@@ -139,6 +139,19 @@ class Generator(nn.Module):
         return torch.sigmoid(self.observation(u))
 
 
+def to_query_frame(ctx_viewpoints, query_viewpoint):
+    """Every camera turned about the vertical axis so the query looks along +x (query-frame.ts).
+
+    ctx_viewpoints [B, M, 7], query_viewpoint [B, 7]; rows are (x, y, z, cos yaw, sin yaw, cos pitch, sin pitch).
+    """
+    def turn(v, c, s):
+        x, y, z, cy, sy = v[..., 0:1], v[..., 1:2], v[..., 2:3], v[..., 3:4], v[..., 4:5]
+        return torch.cat([x * c + z * s, y, z * c - x * s, cy * c + sy * s, sy * c - cy * s, v[..., 5:7]], -1)
+
+    c, s = query_viewpoint[:, 3:4], query_viewpoint[:, 4:5]
+    return turn(ctx_viewpoints, c[:, None], s[:, None]), turn(query_viewpoint, c, s)
+
+
 class GQN(nn.Module):
     def __init__(self, cfg):
         super().__init__()
@@ -154,6 +167,8 @@ class GQN(nn.Module):
         return flat.view(b, m, *flat.shape[1:]).sum(1)
 
     def elbo(self, ctx_images, ctx_viewpoints, query_image, query_viewpoint, sigma, eps):
+        if self.cfg.get("contextFrame", "world") == "query":
+            ctx_viewpoints, query_viewpoint = to_query_frame(ctx_viewpoints, query_viewpoint)
         r = self.represent(ctx_images, ctx_viewpoints)
         mean, kl, kl_per_step = self.generator.infer(query_image, query_viewpoint, r, eps)
         d = query_image[0].numel()

@@ -39,6 +39,7 @@ const configs: [string, GqnConfig][] = [
   ['pool, unshared cores', TINY],
   ['tower, shared cores', { ...TINY, representation: 'tower', shareCores: true, steps: 3 }],
   ['pyramid, 5x5 cores', { ...TINY, representation: 'pyramid', coreKernel: 5 }],
+  ['tower, query frame', { ...TINY, representation: 'tower', contextFrame: 'query' }],
 ];
 
 for (const [name, config] of configs) {
@@ -87,7 +88,7 @@ for (const [name, config] of configs) {
     compare('kl_per_step', ours.klPerStep);
     compare('r', ours.r);
     compare('mean', ours.mean);
-    tf.dispose([...Object.values(inputs), ...eps, ours.loss, ours.nll, ours.kl, ours.klPerStep, ours.mean, ours.r]);
+    tf.dispose([...Object.values(inputs), ...eps, ours.loss, ours.nll, ours.kl, ours.klPerStep, ours.mean, ours.r, ours.v]);
     model.dispose();
   });
 }
