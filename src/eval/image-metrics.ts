@@ -4,12 +4,19 @@
  */
 import { ssim as ssimJs } from 'ssim.js';
 
-/** PSNR in dB of two images in [0, 1] (Infinity when identical). */
+/**
+ * The smallest mean squared error PSNR counts: the rounding noise of 8-bit images, (1/255)^2/12,
+ * so PSNR tops out at 58.9 dB. The truth is an 8-bit JPEG, so matching it more closely means
+ * nothing; without the floor one identical pair (a nearest context view that happens to render
+ * the same pixels as the query, as a bare wall can) makes a mean over scenes infinite.
+ */
+export const MSE_FLOOR = 1 / (255 * 255 * 12);
+
+/** PSNR in dB of two images in [0, 1], at most -10 log10(MSE_FLOOR) = 58.9 dB. */
 export function psnr(a: Float32Array, b: Float32Array): number {
   let se = 0;
   for (let i = 0; i < a.length; i++) se += (a[i] - b[i]) ** 2;
-  const mse = se / a.length;
-  return mse === 0 ? Infinity : -10 * Math.log10(mse);
+  return -10 * Math.log10(Math.max(se / a.length, MSE_FLOOR));
 }
 
 function rgba(image: Float32Array, side: number): { data: Uint8ClampedArray; width: number; height: number } {
