@@ -14,8 +14,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import type { ParamStore } from '../models/layers/params.js';
 import { assignTorchWeights, fromTorchArray, torchArray, torchWeights } from '../models/layers/torch-weights.js';
-import type { Adam } from './adam.js';
 import { serializeSafetensors } from '../models/safetensors.js';
+import type { Adam } from './adam.js';
 import { readSafetensors, writeSafetensors, type NamedArray } from './safetensors.js';
 
 export interface TrainerState {
