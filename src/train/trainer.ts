@@ -51,6 +51,8 @@ export interface TrainHooks {
 export interface TrainOptions {
   /** On resume: accept flags that differ from the run's config.json, recording each change. */
   override?: boolean;
+  /** Consecutive rejected steps that stop the run (default REJECTED_LIMIT). */
+  rejectedLimit?: number;
 }
 
 export interface TrainResult {
@@ -140,7 +142,7 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
         await folder.appendMetrics(m);
         await events.scalars(step, { elbo: m.elbo, nll: m.nll, kl: m.kl, sigma, lr, grad_norm: m.gradNorm, rejected });
       }
-      if (streak >= REJECTED_LIMIT || (streak > 0 && step === t.steps)) {
+      if (streak >= (options.rejectedLimit ?? REJECTED_LIMIT) || (streak > 0 && step === t.steps)) {
         const what = streak === step - startStep ? `all ${streak} steps of this session were` : `the last ${streak} steps were all`;
         throw new Error(`stopped at step ${step}: ${what} rejected (non-finite loss or gradient at lr ${lr}, sigma ${sigma}: the weights diverged); nothing saved, ${held()}; resume with a lower --lr-start/--lr-end and --override`);
       }
