@@ -95,7 +95,7 @@ export async function exportRun(runDir: string, out: string, opts: { checkpoint?
     dataset: await datasetSettingsOf(runDir, config.train.data),
     metrics: (await exists(metrics)) ? metrics : null,
     checkpoint: { name, step: state.step, model: weights, state: await readFile(join(dir, 'state.json'), 'utf8') },
-    marker: { format: 'gqn-export/1', source: basename(await realish(runDir)), step: state.step, checkpoint: name },
+    marker: { format: 'gqn-export/1', step: state.step, checkpoint: name },
   });
   return { out, step: state.step, bytes: weights.length };
 }
