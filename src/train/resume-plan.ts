@@ -71,6 +71,9 @@ export function planResume(i: ResumeInput): ResumePlan {
     const [k, v] = modelDiff[0];
     throw new Error(`${i.configPath}: the run's model differs from preset ${requested.train.preset}'s (${k} ${show(flatten(saved.model, 'model').get(k))} -> ${show(v)}); a resume keeps the run's model`);
   }
+  if (requested.train.steps <= i.step && requested.train.steps === saved.train.steps) {
+    throw new Error(`--steps: the run has reached its last step, ${i.step} (${i.at}); pass --steps above ${i.step} to continue it`);
+  }
   if (requested.train.steps <= i.step) {
     throw new Error(`--steps: the run is already at step ${i.step} (${i.at}); expected a step above ${i.step} to continue to, got ${requested.train.steps}`);
   }

@@ -130,8 +130,8 @@ test('--resume refuses flags that conflict with config.json unless --override, w
   await train(run, cfg(2), false);
   await refusedUnchanged(run, () => train(run, cfg(4, { batch: 3, lr: { start: 1, end: 1e-4, steps: 10 } }), true),
     /case4\/config\.json: the resume conflicts with the run's config: --batch 3 \(run: 2\); --lr-start 1 \(run: 0\.001\); pass --override to change them/);
-  await refusedUnchanged(run, () => train(run, cfg(2), true), /--steps: the run is already at step 2 \(.*000000002\); expected a step above 2 to continue to, got 2/);
-  await refusedUnchanged(run, () => train(run, cfg(1), true), /--steps: .* got 1/);
+  await refusedUnchanged(run, () => train(run, cfg(2), true), /--steps: the run has reached its last step, 2 \(.*000000002\); pass --steps above 2 to continue it/);
+  await refusedUnchanged(run, () => train(run, cfg(1), true), /--steps: the run is already at step 2 \(.*000000002\); expected a step above 2 to continue to, got 1/);
 
   // The same dataset in another folder (a clone on another machine) is accepted and recorded.
   const moved = join(dir, 'moved', 'shepard-metzler-7');
