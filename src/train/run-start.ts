@@ -56,7 +56,10 @@ export async function startResume(runDir: string, requested: RunConfig, override
         await folder.writeConfig(plan.config);
         for (const c of plan.changes) note(`${c.flag}: ${JSON.stringify(c.old)} -> ${JSON.stringify(c.new)} from step ${c.step} (recorded in ${folder.configPath})`);
       }
-      if (newDataset && (plan.datasetChanged || (await folder.readDataset()) == null)) await folder.writeDataset(newDataset);
+      if (newDataset && (plan.datasetChanged || (await folder.readDataset()) == null)) {
+        await folder.writeDataset(newDataset);
+        note(`${join(runDir, 'dataset.json')}: now the settings of ${requested.train.data}/manifest.json`);
+      }
     };
     return { folder, config: plan.config, checkpoint, commit };
   } catch (e) {
