@@ -34,12 +34,29 @@ const done = new Map<string, string>();
 let stop = false;
 process.on('SIGINT', () => { stop = true; });
 
-/** Seconds from the run's first to its last logged metric line, and the last step logged. */
-async function progress(run: string): Promise<{ seconds: number; step: number }> {
-  const lines = (await readFile(join(run, 'metrics.jsonl'), 'utf8')).split('\n').filter((l) => l.trim());
-  const first = JSON.parse(lines[0]) as { time: string };
-  const last = JSON.parse(lines[lines.length - 1]) as { time: string; step: number };
-  return { seconds: (Date.parse(last.time) - Date.parse(first.time)) / 1000, step: last.step };
+interface Line { time: string; step: number }
+
+/** The run's logged metric lines (a torn last line, from a write in progress, is left out). */
+async function metricLines(run: string): Promise<Line[]> {
+  const lines: Line[] = [];
+  for (const l of (await readFile(join(run, 'metrics.jsonl'), 'utf8')).split('\n')) {
+    try {
+      if (l.trim()) lines.push(JSON.parse(l) as Line);
+    } catch {
+      break;
+    }
+  }
+  return lines;
+}
+
+/** Wall-clock seconds of training from the first logged line to `step` (resumed gaps excluded: steps over 10 minutes apart are not counted). */
+function trainSeconds(lines: Line[], step: number): number {
+  let seconds = 0;
+  for (let i = 1; i < lines.length && lines[i].step <= step; i++) {
+    const dt = (Date.parse(lines[i].time) - Date.parse(lines[i - 1].time)) / 1000;
+    if (dt < 600) seconds += dt;
+  }
+  return seconds;
 }
 
 while (!stop) {
@@ -48,11 +65,12 @@ while (!stop) {
     const checkpoint = await latestCheckpoint(run).catch(() => null);
     const config = await readRunConfig(run).catch(() => null);
     if (checkpoint == null || config == null) continue;
-    const { seconds, step } = await progress(run);
-    if (step >= config.train.steps) finished += 1;
+    const lines = await metricLines(run);
+    if ((lines.at(-1)?.step ?? 0) >= config.train.steps) finished += 1;
     if (done.get(run) === checkpoint) continue;
     done.set(run, checkpoint);
     const report = await evaluateRun(run, { data: values.data, split: 'test', scenes: Number(values.scenes), batch: 16, contexts, seed: 7 });
+    const seconds = trainSeconds(lines, report.step);
     const line = {
       run: basename(run), step: report.step, trainSeconds: seconds, sigma: report.sigma,
       results: report.results.map((r) => ({

@@ -3,10 +3,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 
 import { setupEngine, shutdownEngine } from '../engine/index.js';
-import { PRESETS, preset, type ContextFrame, type RepresentationKind } from '../models/gqn/config.js';
+import { PRESETS, preset, type ContextFrame, type GqnConfig, type RepresentationKind } from '../models/gqn/config.js';
 import { PAPER_ADAM } from '../train/adam.js';
 import { TRAIN_DEFAULTS } from '../train/defaults.js';
-import type { RunConfig } from '../train/run-config.js';
+import { readRunConfig, type RunConfig } from '../train/run-config.js';
+import { checkRunToResume } from '../train/run-folder.js';
 import { train, type Metrics } from '../train/trainer.js';
 import { globalOptions, positiveInt } from './options.js';
 
@@ -21,7 +22,7 @@ function contextViews(value: string): number | 'random' {
 }
 
 interface Opts {
-  preset: string; data: string; out: string; steps?: number; batch?: number; resume?: boolean;
+  preset: string; data: string; out: string; steps?: number; batch?: number; resume?: boolean; override?: boolean;
   contextViews: number | 'random'; checkpointEvery: number; logEvery: number;
   representation?: RepresentationKind; contextFrame?: ContextFrame;
   sigmaStart?: number; sigmaEnd?: number; sigmaSteps?: number; lrStart?: number; lrEnd?: number; lrSteps?: number;
@@ -37,7 +38,8 @@ export function trainCommand(): Command {
     .addOption(new Option('--context-frame <frame>', "cameras as given ('world', the paper) or turned into the query's heading ('query'); default: the preset's").choices(['world', 'query']))
     .option('--steps <n>', 'train until this step', positiveInt)
     .option('--batch <n>', 'scenes per batch', positiveInt)
-    .option('--resume', 'continue from the latest checkpoint in --out')
+    .option('--resume', 'continue the run in --out from its latest checkpoint (a new run needs an empty or absent --out)')
+    .option('--override', 'with --resume: accept flags that differ from the run\'s config.json, recording each change there')
     .option('--context-views <n|random>', "context views per batch, or 'random' for M ~ U{1..K-1}", contextViews, 'random')
     .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 500)
     .option('--log-every <n>', 'steps between metric lines', positiveInt, 10)
@@ -49,24 +51,10 @@ export function trainCommand(): Command {
     .option('--lr-steps <n>', 'steps over which the learning rate anneals', positiveInt)
     .action(async (opts: Opts, command: Command) => {
       const g = globalOptions(command);
-      const d = TRAIN_DEFAULTS[opts.preset];
-      const config: RunConfig = {
-        format: 'gqn-run/1',
-        model: {
-          ...preset(opts.preset),
-          ...(opts.representation ? { representation: opts.representation } : {}),
-          ...(opts.contextFrame ? { contextFrame: opts.contextFrame } : {}),
-        },
-        train: {
-          preset: opts.preset, data: opts.data, batch: opts.batch ?? d.batch, steps: opts.steps ?? d.steps, seed: g.seed,
-          contextViews: opts.contextViews,
-          sigma: { start: opts.sigmaStart ?? d.sigma.start, end: opts.sigmaEnd ?? d.sigma.end, steps: opts.sigmaSteps ?? d.sigma.steps },
-          lr: { start: opts.lrStart ?? d.lr.start, end: opts.lrEnd ?? d.lr.end, steps: opts.lrSteps ?? d.lr.steps },
-          adam: PAPER_ADAM, checkpointEvery: opts.checkpointEvery, logEvery: opts.logEvery,
-        },
-      };
+      if (opts.override && !opts.resume) throw new Error('--override: only with --resume (it accepts changes to an existing run\'s config)');
+      const config = opts.resume ? await resumeConfig(opts, command) : newConfig(opts, g.seed);
       const info = await setupEngine({ backend: g.backend, threads: g.threads, device: g.device });
-      process.stderr.write(`gqn train: preset ${opts.preset} on ${info.backend} (${info.threads} threads), run ${opts.out}\n`);
+      process.stderr.write(`gqn train: preset ${config.train.preset} on ${info.backend} (${info.threads} threads), run ${opts.out}\n`);
       let stop = false;
       const onSignal = (signal: string) => {
         if (stop) process.exit(130); // a second signal: leave now
@@ -104,9 +92,60 @@ export function trainCommand(): Command {
             process.stderr.write(`step ${m.step}/${config.train.steps} ${f.sps} steps/s -ELBO ${f.elbo} NLL ${f.nll} KL ${f.kl} sigma ${f.sigma} lr ${f.lr}\n`);
           }
         },
+      }, { override: opts.override === true }).finally(async () => {
+        if (bar && started) bar.stop();
+        // Also after an error, so worker threads do not keep the process alive.
+        await shutdownEngine();
       });
-      if (bar && started) bar.stop();
       process.stderr.write(`gqn train: stopped at step ${result.step}${result.stoppedEarly ? ' (interrupted)' : ''}; ${result.rejected} steps rejected; checkpoint ${result.lastCheckpoint}\n`);
-      await shutdownEngine();
     });
+}
+
+/** The preset's model with the architecture flags given on the command line. */
+function modelFor(opts: Opts, base: GqnConfig): GqnConfig {
+  return {
+    ...base,
+    ...(opts.representation ? { representation: opts.representation } : {}),
+    ...(opts.contextFrame ? { contextFrame: opts.contextFrame } : {}),
+  };
+}
+
+function newConfig(opts: Opts, seed: number): RunConfig {
+  const d = TRAIN_DEFAULTS[opts.preset];
+  return {
+    format: 'gqn-run/1',
+    model: modelFor(opts, preset(opts.preset)),
+    train: {
+      preset: opts.preset, data: opts.data, batch: opts.batch ?? d.batch, steps: opts.steps ?? d.steps, seed,
+      contextViews: opts.contextViews,
+      sigma: { start: opts.sigmaStart ?? d.sigma.start, end: opts.sigmaEnd ?? d.sigma.end, steps: opts.sigmaSteps ?? d.sigma.steps },
+      lr: { start: opts.lrStart ?? d.lr.start, end: opts.lrEnd ?? d.lr.end, steps: opts.lrSteps ?? d.lr.steps },
+      adam: PAPER_ADAM, checkpointEvery: opts.checkpointEvery, logEvery: opts.logEvery,
+    },
+  };
+}
+
+/**
+ * On resume: the run's config.json with the flags given on the command line (defaults do not
+ * count); the trainer refuses those that conflict with the run unless --override.
+ */
+async function resumeConfig(opts: Opts, command: Command): Promise<RunConfig> {
+  await checkRunToResume(opts.out);
+  const saved = await readRunConfig(opts.out);
+  const given = (key: string) => command.getOptionValueSourceWithGlobals(key) === 'cli';
+  const pick = <T>(key: keyof Opts | 'seed', value: T, old: T): T => (given(key) ? value : old);
+  const s = saved.train;
+  return {
+    ...saved,
+    model: modelFor(opts, given('preset') ? preset(opts.preset) : saved.model),
+    train: {
+      ...s,
+      preset: pick('preset', opts.preset, s.preset), data: opts.data,
+      batch: pick('batch', opts.batch!, s.batch), steps: pick('steps', opts.steps!, s.steps),
+      seed: pick('seed', globalOptions(command).seed, s.seed), contextViews: pick('contextViews', opts.contextViews, s.contextViews),
+      sigma: { start: pick('sigmaStart', opts.sigmaStart!, s.sigma.start), end: pick('sigmaEnd', opts.sigmaEnd!, s.sigma.end), steps: pick('sigmaSteps', opts.sigmaSteps!, s.sigma.steps) },
+      lr: { start: pick('lrStart', opts.lrStart!, s.lr.start), end: pick('lrEnd', opts.lrEnd!, s.lr.end), steps: pick('lrSteps', opts.lrSteps!, s.lr.steps) },
+      checkpointEvery: pick('checkpointEvery', opts.checkpointEvery, s.checkpointEvery), logEvery: pick('logEvery', opts.logEvery, s.logEvery),
+    },
+  };
 }

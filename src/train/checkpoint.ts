@@ -3,18 +3,18 @@
  *   model.safetensors      every weight in PyTorch layout under its documented name
  *   optimizer.safetensors  Adam's moments, "<name>/m" and "<name>/v", in the same layout
  *   state.json             step, Adam's step, the data reader's and the noise stream's state
- * A checkpoint is written into "<step>.tmp" and renamed into place, then RUN/checkpoints/latest.json
- * is replaced atomically; a crash mid-write leaves the previous checkpoint as the latest.
- * The format is documented in docs/checkpoints.md.
+ * Here: the files' contents and reading them back. Writing them into a run (the "<step>.tmp"
+ * folder renamed into place, then latest.json) is RunFolder's (run-folder.ts), which owns the run
+ * folder. The format is documented in docs/checkpoints.md.
  */
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs-core';
 
-import { writeFileAtomic } from '../data/atomic.js';
 import type { ParamStore } from '../models/layers/params.js';
 import { assignTorchWeights, fromTorchArray, torchArray, torchWeights } from '../models/layers/torch-weights.js';
+import { serializeSafetensors } from '../models/safetensors.js';
 import type { Adam } from './adam.js';
 import { readSafetensors, writeSafetensors, type NamedArray } from './safetensors.js';
 
@@ -38,14 +38,11 @@ export async function loadWeights(path: string, store: ParamStore): Promise<Reco
   return metadata;
 }
 
-export async function saveCheckpoint(runDir: string, store: ParamStore, adam: Adam, state: TrainerState, keep = 2): Promise<string> {
-  const root = join(runDir, 'checkpoints');
-  const name = String(state.step).padStart(9, '0');
-  const tmp = join(root, `${name}.tmp`);
-  const dir = join(root, name);
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  await saveWeights(join(tmp, 'model.safetensors'), store, { step: String(state.step) });
+/**
+ * The files of one checkpoint (model.safetensors, optimizer.safetensors, state.json) as bytes;
+ * RunFolder.saveCheckpoint (run-folder.ts) writes them into place.
+ */
+export function checkpointFiles(store: ParamStore, adam: Adam, state: TrainerState): Map<string, Uint8Array | string> {
   const moments = new Map<string, NamedArray>();
   for (const p of store.params.values()) {
     const m = adam.m.get(p.name);
@@ -53,15 +50,43 @@ export async function saveCheckpoint(runDir: string, store: ParamStore, adam: Ad
     if (m) moments.set(`${p.name}/m`, torchArray(m, p.layout));
     if (v) moments.set(`${p.name}/v`, torchArray(v, p.layout));
   }
-  await writeSafetensors(join(tmp, 'optimizer.safetensors'), moments, { adam_step: String(adam.step) });
-  await writeFileAtomic(join(tmp, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
-  await rm(dir, { recursive: true, force: true });
-  await rename(tmp, dir);
-  await writeFileAtomic(join(root, 'latest.json'), `${JSON.stringify({ step: state.step, dir: name })}\n`);
-  // Keep the newest `keep` checkpoints.
-  const all = (await readdir(root)).filter((d) => /^\d{9}$/.test(d)).sort();
-  for (const old of all.slice(0, Math.max(0, all.length - keep))) await rm(join(root, old), { recursive: true, force: true });
-  return dir;
+  return new Map<string, Uint8Array | string>([
+    ['model.safetensors', serializeSafetensors(torchWeights(store), { step: String(state.step) })],
+    ['optimizer.safetensors', serializeSafetensors(moments, { adam_step: String(adam.step) })],
+    ['state.json', `${JSON.stringify(state, null, 2)}\n`],
+  ]);
+}
+
+/** A checkpoint folder's name: its step, 9 digits. */
+export function checkpointName(step: number): string {
+  return String(step).padStart(9, '0');
+}
+
+/**
+ * Reads a checkpoint folder's state.json and parses its safetensors files (headers and every
+ * tensor's byte length), without loading them into a model; throws naming the bad file. `files`
+ * lists the safetensors files a complete checkpoint has (exports have no optimizer state).
+ */
+export async function checkCheckpointFiles(dir: string, files = ['model.safetensors', 'optimizer.safetensors']): Promise<TrainerState> {
+  const statePath = join(dir, 'state.json');
+  let state: TrainerState;
+  try {
+    state = JSON.parse(await readFile(statePath, 'utf8')) as TrainerState;
+  } catch (e) {
+    throw new Error(`${statePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; expected the checkpoint's state JSON`, { cause: e });
+  }
+  if (!Number.isInteger(state.step) || checkpointName(state.step) !== basename(dir)) {
+    throw new Error(`${statePath}: field step: expected ${Number(basename(dir))} (the folder's name), got ${JSON.stringify(state.step)}`);
+  }
+  for (const f of files) {
+    try {
+      await readSafetensors(join(dir, f));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${join(dir, f)}: missing; expected a complete checkpoint`, { cause: e });
+      throw e;
+    }
+  }
+  return state;
 }
 
 /** The latest checkpoint folder of a run, or null when it has none. */

@@ -3,12 +3,11 @@
  * world, views, size, seed, JPEG quality...). A run folder carries it so that it can be shipped
  * without its data and still say how to regenerate scenes like its training ones (the viewer
  * does exactly that in the browser). Absent when the data folder had no manifest (e.g. DeepMind's
- * own files).
+ * own files). RunFolder (run-folder.ts) writes it.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { writeFileAtomic } from '../data/atomic.js';
 import { readManifest, type DatasetSettings } from '../data/manifest.js';
 
 export const DATASET_RECORD = 'dataset.json';
@@ -21,8 +20,4 @@ export async function datasetSettingsOf(runDir: string, dataDir: string): Promis
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${join(runDir, DATASET_RECORD)}: ${(e as Error).message}`, { cause: e });
   }
   return (await readManifest(dataDir))?.settings ?? null;
-}
-
-export async function writeDatasetRecord(runDir: string, settings: DatasetSettings): Promise<void> {
-  await writeFileAtomic(join(runDir, DATASET_RECORD), `${JSON.stringify(settings, null, 2)}\n`);
 }

@@ -1,8 +1,10 @@
-/** RUN/config.json: the model configuration and how the run trains, written once at the start. */
+/**
+ * RUN/config.json: the model configuration and how the run trains, written when the run starts
+ * and when a resume changes it (RunFolder, run-folder.ts, writes it; this reads it).
+ */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { writeFileAtomic } from '../data/atomic.js';
 import { validateConfig, type GqnConfig } from '../models/gqn/config.js';
 import type { AdamOptions } from './adam.js';
 import type { Linear } from './schedules.js';
@@ -22,14 +24,21 @@ export interface TrainConfig {
   logEvery: number;
 }
 
+/** A value a resume changed (resume-plan.ts): which, from what to what, from which step on. */
+export interface RunChange {
+  step: number;
+  flag: string;
+  field: string;
+  old: unknown;
+  new: unknown;
+}
+
 export interface RunConfig {
   format: 'gqn-run/1';
   model: GqnConfig;
   train: TrainConfig;
-}
-
-export async function writeRunConfig(runDir: string, config: RunConfig): Promise<void> {
-  await writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  /** Every change made on resume, oldest first; absent until the first. */
+  overrides?: RunChange[];
 }
 
 export async function readRunConfig(runDir: string): Promise<RunConfig> {

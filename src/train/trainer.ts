@@ -4,35 +4,27 @@
  * a checkpoint every N steps, at the end, and on SIGINT/SIGTERM. `resume` continues the same
  * curve: weights, Adam's moments and step, the reader's position and the noise stream all come
  * back from the checkpoint, so the resumed run computes what the uninterrupted one would have.
+ * The run folder is RunFolder's (run-folder.ts); how a run starts or resumes, run-start.ts.
+ * A run whose last REJECTED_LIMIT steps were all rejected stops with an error and saves nothing.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-
-import { writeFileAtomic } from '../data/atomic.js';
-import { readManifest } from '../data/manifest.js';
 import { openReader } from '../data/prefetch.js';
 import { GQN } from '../models/gqn/gqn.js';
 import { deriveSeed } from '../random/rng.js';
 import { Adam } from './adam.js';
 import { disposeBatch, toQueryBatch } from './batch.js';
-import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { writeDatasetRecord } from './dataset-record.js';
-import { readRunConfig, writeRunConfig, type RunConfig } from './run-config.js';
+import { checkpointFiles, loadCheckpoint } from './checkpoint.js';
+import type { RunConfig } from './run-config.js';
+import { startNewRun, startResume } from './run-start.js';
 import { linearAt } from './schedules.js';
 import { trainStep } from './step.js';
-import { EventWriter } from './tensorboard.js';
 
-/** Drops metric lines logged after the checkpoint a run resumes from, so the curve has no repeats. */
-async function truncateMetrics(path: string, step: number): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return;
-  }
-  const kept = text.split('\n').filter((line) => line.trim() && (JSON.parse(line) as Metrics).step <= step);
-  await writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''));
-}
+/**
+ * Consecutive rejected steps that stop a run. A rejected step leaves the weights as they were,
+ * but a streak means the last applied step(s) diverged (e.g. a huge learning rate makes one
+ * finite but ruinous update, after which every loss is non-finite): those weights must not be
+ * saved over the good checkpoints.
+ */
+export const REJECTED_LIMIT = 50;
 
 export interface Metrics {
   step: number;
@@ -56,6 +48,13 @@ export interface TrainHooks {
   shouldStop?: () => boolean;
 }
 
+export interface TrainOptions {
+  /** On resume: accept flags that differ from the run's config.json, recording each change. */
+  override?: boolean;
+  /** Consecutive rejected steps that stop the run (default REJECTED_LIMIT). */
+  rejectedLimit?: number;
+}
+
 export interface TrainResult {
   step: number;
   rejected: number;
@@ -64,58 +63,58 @@ export interface TrainResult {
 }
 
 /**
- * Trains the run in `runDir`. A new run writes `config` to RUN/config.json; with `resume`, the
- * run's own config.json is used (and `config` must be null or equal in its model part) and
- * training continues from the latest checkpoint. `steps` may be raised on resume.
+ * Trains the run in `runDir`. A new run (an empty or absent folder) writes `config`; with
+ * `resume`, `config` is what the command line asks for, checked against the run's config.json
+ * (resume-plan.ts), and training continues from the latest checkpoint. Either way every input
+ * is checked before anything is written, and the folder is locked while training.
  */
-export async function train(runDir: string, config: RunConfig, resume: boolean, hooks: TrainHooks = {}): Promise<TrainResult> {
-  await mkdir(runDir, { recursive: true });
-  const checkpoint = resume ? await latestCheckpoint(runDir) : null;
-  if (resume && checkpoint == null) hooks.onNote?.(`no checkpoint in ${runDir}: starting from step 0`);
-  if (checkpoint) {
-    const saved = await readRunConfig(runDir);
-    if (JSON.stringify(saved.model) !== JSON.stringify(config.model)) {
-      throw new Error(`${join(runDir, 'config.json')}: the run's model config differs from the one requested; resume with the same preset`);
-    }
-    config = { ...saved, train: { ...saved.train, steps: config.train.steps } };
-  }
-  await writeRunConfig(runDir, config);
+export async function train(runDir: string, config: RunConfig, resume: boolean, hooks: TrainHooks = {}, options: TrainOptions = {}): Promise<TrainResult> {
+  const note = (text: string) => hooks.onNote?.(text);
+  const start = resume ? await startResume(runDir, config, options.override === true, note) : await startNewRun(runDir, config, note);
+  const { folder, checkpoint } = start;
+  config = start.config;
   const t = config.train;
-  // From the data's manifest, not an earlier record: a new run may reuse a folder.
-  const dataset = (await readManifest(t.data))?.settings;
-  if (dataset) await writeDatasetRecord(runDir, dataset);
-
   const model = new GQN(config.model, t.seed);
   const adam = new Adam(t.adam);
   let step = 0;
   let rejected = 0;
   let readerState: unknown;
-  if (checkpoint) {
-    const state = await loadCheckpoint(checkpoint, model.store, adam);
-    step = state.step;
-    await truncateMetrics(join(runDir, 'metrics.jsonl'), step);
-    rejected = Number(state.extra.rejected ?? 0);
-    readerState = state.reader;
-    hooks.onNote?.(`resumed from ${checkpoint} at step ${step}`);
+  try {
+    if (checkpoint) {
+      const state = await loadCheckpoint(checkpoint.dir, model.store, adam);
+      step = state.step;
+      rejected = Number(state.extra.rejected ?? 0);
+      readerState = state.reader;
+    }
+    // Only now, with the checkpoint loaded, does the resume write anything.
+    await start.commit();
+  } catch (e) {
+    adam.dispose();
+    model.dispose();
+    await folder.release();
+    throw e;
   }
+  if (checkpoint) note(`resumed from ${checkpoint.dir} at step ${step}`);
   const reader = openReader({
     dir: t.data, split: 'train', batchSize: t.batch, contextViews: t.contextViews, queryViews: 1,
     seed: t.seed, imageSize: config.model.imageSize, resume: readerState as never, prefetch: 2,
   });
-  const events = await EventWriter.create(join(runDir, 'tensorboard'));
-  const metricsPath = join(runDir, 'metrics.jsonl');
-  let lastCheckpoint: string | null = checkpoint;
+  let lastCheckpoint: string | null = checkpoint?.dir ?? null;
   const save = async () => {
-    lastCheckpoint = await saveCheckpoint(runDir, model.store, adam, {
+    lastCheckpoint = await folder.saveCheckpoint(step, checkpointFiles(model.store, adam, {
       step, adamStep: adam.step, reader: reader.state(), extra: { rejected },
-    });
-    hooks.onNote?.(`checkpoint ${lastCheckpoint}`);
+    }));
+    note(`checkpoint ${lastCheckpoint}`);
   };
+  // Consecutive rejected steps ending at the current one.
+  let streak = 0;
+  const held = () => `the latest checkpoint stays ${lastCheckpoint ?? 'none (the run has none yet)'}`;
 
   let stoppedEarly = false;
   const started = performance.now();
   const startStep = step;
   try {
+    const events = await folder.events();
     while (step < t.steps) {
       if (hooks.shouldStop?.()) {
         stoppedEarly = true;
@@ -129,9 +128,10 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
       const r = trainStep(model, adam, batch, sigma, lr, deriveSeed(t.seed, 'noise', step));
       disposeBatch(batch);
       step += 1;
+      streak = r.applied ? 0 : streak + 1;
       if (!r.applied) {
         rejected += 1;
-        hooks.onNote?.(`step ${step}: non-finite loss or gradient (-ELBO ${r.elbo}, |g| ${r.gradNorm}); step rejected (${rejected} so far)`);
+        note(`step ${step}: non-finite loss or gradient (-ELBO ${r.elbo}, |g| ${r.gradNorm}); step rejected (${rejected} so far)`);
       }
       const m: Metrics = {
         step, time: new Date().toISOString(), elbo: r.elbo, nll: r.nll, kl: r.kl, sigma, lr,
@@ -139,16 +139,25 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
       };
       hooks.onStep?.(m);
       if (step % t.logEvery === 0 || step === t.steps || !r.applied) {
-        await appendFile(metricsPath, `${JSON.stringify(m)}\n`);
+        await folder.appendMetrics(m);
         await events.scalars(step, { elbo: m.elbo, nll: m.nll, kl: m.kl, sigma, lr, grad_norm: m.gradNorm, rejected });
       }
-      if (step % t.checkpointEvery === 0 && step < t.steps) await save();
+      if (streak >= (options.rejectedLimit ?? REJECTED_LIMIT) || (streak > 0 && step === t.steps)) {
+        const what = streak === step - startStep ? `all ${streak} steps of this session were` : `the last ${streak} steps were all`;
+        throw new Error(`stopped at step ${step}: ${what} rejected (non-finite loss or gradient at lr ${lr}, sigma ${sigma}: the weights diverged); nothing saved, ${held()}; resume with a lower --lr-start/--lr-end and --override`);
+      }
+      if (step % t.checkpointEvery === 0 && step < t.steps) {
+        if (streak === 0) await save();
+        else note(`step ${step}: checkpoint skipped: the last ${streak} steps were rejected; ${held()}`);
+      }
     }
-    if (step > startStep || lastCheckpoint == null) await save();
+    if (streak > 0) note(`stopped on a rejected step: not checkpointed; ${held()}`);
+    else if (step > startStep || lastCheckpoint == null) await save();
   } finally {
     await reader.close();
     adam.dispose();
     model.dispose();
+    await folder.release();
   }
   return { step, rejected, stoppedEarly, lastCheckpoint };
 }

@@ -45,6 +45,31 @@ test('SIGINT writes a checkpoint and stops cleanly; --resume continues from it',
   assert.match(resumed.stderr, new RegExp(`stopped at step ${latest.step + 2}`));
 });
 
+test('a run is refused, unchanged, when --out holds one without --resume or --resume conflicts with its config', async () => {
+  const run = join(dir, 'run');
+  const data = join(dir, 'shepard-metzler-5');
+  const config = await readFile(join(run, 'config.json'), 'utf8');
+  const metrics = await readFile(join(run, 'metrics.jsonl'), 'utf8');
+  const cases: [string[], RegExp][] = [
+    [['--data', data, '--out', run, '--batch', '2'], /^gqn: --out: .*run already holds a run \(config\.json, latest checkpoint .*\); pass --resume to continue it/],
+    [['--data', data, '--out', run, '--resume'], /^gqn: --steps: the run has reached its last step, \d+ \(.*\); pass --steps above \d+ to continue it$/],
+    [['--data', data, '--out', run, '--resume', '--steps', '100', '--batch', '3'], /^gqn: .*run\/config\.json: the resume conflicts with the run's config: --batch 3 \(run: 2\); pass --override to change it/],
+    [['--data', data, '--out', run, '--resume', '--steps', '1'], /^gqn: --steps: the run is already at step \d+ .*got 1$/],
+    [['--data', `${data}x`, '--out', run, '--resume'], /^gqn: --data: .*shepard-metzler-5x does not exist/],
+    [['--data', data, '--out', join(dir, 'new'), '--override'], /^gqn: --override: only with --resume/],
+  ];
+  for (const [args, message] of cases) {
+    const r = spawnSync(process.execPath, [bin, '--threads', '2', 'train', ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 1, args.join(' '));
+    const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('gqn train: preset'));
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], message);
+  }
+  assert.equal(await readFile(join(run, 'config.json'), 'utf8'), config);
+  assert.equal(await readFile(join(run, 'metrics.jsonl'), 'utf8'), metrics);
+  assert.ok(!existsSync(join(dir, 'new')));
+});
+
 test('train without --data names the flag', () => {
   const r = spawnSync(process.execPath, [bin, 'train', '--out', join(dir, 'x')], { encoding: 'utf8' });
   assert.notEqual(r.status, 0);

@@ -95,7 +95,7 @@ test('an exported run holds the weights without optimizer state and evaluates th
   const out = join(dir, 'exported');
   const r = await exportRun(run, out);
   assert.equal(r.step, 4);
-  assert.deepEqual((await readdir(out)).sort(), ['checkpoints', 'config.json', 'dataset.json', 'metrics.jsonl']);
+  assert.deepEqual((await readdir(out)).sort(), ['checkpoints', 'config.json', 'dataset.json', 'export.json', 'metrics.jsonl']);
   const record = JSON.parse(await readFile(join(out, 'dataset.json'), 'utf8')) as { world: string; seed: number; size: number };
   assert.deepEqual([record.world, record.seed, record.size], ['shepard-metzler-7', 5, 16]);
   assert.deepEqual((await readdir(join(out, 'checkpoints', '000000004'))).sort(), ['model.safetensors', 'state.json']);
