@@ -10,10 +10,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
 
-import { setupEngine, shutdownEngine } from '../engine/index.js';
-import { globalOptions, positiveInt } from './options.js';
+import { checkWasmHeap } from '../engine/heap.js';
+import { runEngineCommand } from './engine-command.js';
+import { positiveInt } from './options.js';
 
 const SIZE = 16;
+
+/**
+ * Bytes the demo's training step holds at once for a batch: per example, the forward activations
+ * (tiled viewpoint, two 4x4x32 feature maps before and after relu, the 16x16 output and target,
+ * the loss terms), as many again for their gradients, and the 3x3x32 convolution's im2col
+ * buffer (4x4 x 288 floats) twice, forward and for the filter gradient. Measured on wasm: about
+ * 49 KiB per example; this says 64.
+ */
+export function demoStepBytes(batch: number): number {
+  const activations = 4 * 4 * 2 + 4 * (4 * 4 * 32) + 2 * SIZE * SIZE + 4 * SIZE * SIZE;
+  const im2col = 2 * (4 * 4 * 3 * 3 * 32);
+  return 4 * batch * (2 * activations + im2col);
+}
 
 /** Viewpoint (cos, sin) and the image a camera at that angle sees: a bright square. */
 function views(angles: number[]): { v: tf.Tensor4D; x: tf.Tensor4D } {
@@ -34,9 +48,8 @@ export function demoCommand(): Command {
     .description('train a tiny view-conditioned renderer for a few seconds')
     .option('--steps <n>', 'training steps', positiveInt, 400)
     .option('--batch <n>', 'batch size', positiveInt, 16)
-    .action(async (opts: { steps: number; batch: number }, command: Command) => {
-      const g = globalOptions(command);
-      const info = await setupEngine({ backend: g.backend, threads: g.threads, device: g.device });
+    .action((opts: { steps: number; batch: number }, command: Command) => runEngineCommand(command, async (info, g) => {
+      checkWasmHeap(info.backend, demoStepBytes(opts.batch), `--batch ${opts.batch}`);
       process.stdout.write(`gqn demo on ${info.backend} (${info.threads} thread${info.threads > 1 ? 's' : ''}, SIMD ${info.simd ? 'on' : 'off'})\n`);
       let seed = g.seed;
       const init = (shape: number[]) => {
@@ -69,6 +82,5 @@ export function demoCommand(): Command {
       optimizer.dispose();
       tf.dispose([w1, w2, up]);
       process.stdout.write(`done: ${tf.memory().numTensors} tensors left alive\n`);
-      await shutdownEngine();
-    });
+    }));
 }

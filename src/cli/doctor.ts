@@ -4,9 +4,9 @@
  */
 import { Command } from 'commander';
 
-import { checkKernelCoverage, setupEngine, shutdownEngine } from '../engine/index.js';
+import { checkKernelCoverage } from '../engine/index.js';
 import { torchAvailability } from '../engine/torch/index.js';
-import { globalOptions } from './options.js';
+import { runEngineCommand } from './engine-command.js';
 
 export interface BackendStatus {
   name: string;
@@ -34,11 +34,8 @@ export function doctorCommand(): Command {
     .description('print the runtime (Node, backend, threads, SIMD), the backends this machine has, and check that every kernel training needs is present')
     .option('--json', 'print a JSON report instead of text')
     .action(async (opts: { json?: boolean }, command: Command) => {
-      const g = globalOptions(command);
       const backends = backendStatus();
-      const info = await setupEngine({ backend: g.backend, threads: g.threads, device: g.device });
-      const coverage = await checkKernelCoverage(g.seed);
-      await shutdownEngine();
+      const { info, coverage } = await runEngineCommand(command, async (info, g) => ({ info, coverage: await checkKernelCoverage(g.seed) }));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ engine: info, backends, coverage }, null, 2)}\n`);
       } else {

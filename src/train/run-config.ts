@@ -55,7 +55,13 @@ export async function readRunConfig(runDir: string): Promise<RunConfig> {
   } catch (e) {
     throw new Error(`${path}: not JSON (${(e as Error).message})`, { cause: e });
   }
+  if (config == null || typeof config !== 'object') throw new Error(`${path}: expected a JSON object, got ${JSON.stringify(config)}`);
   if (config.format !== 'gqn-run/1') throw new Error(`${path}: field format: expected 'gqn-run/1', got ${JSON.stringify(config.format)}`);
-  validateConfig(config.model);
+  try {
+    validateConfig(config.model);
+  } catch (e) {
+    // The messages name the field (config.hChannels); the user also needs to know which file.
+    throw new Error(`${path}: ${(e as Error).message}`, { cause: e });
+  }
   return config;
 }

@@ -2,6 +2,8 @@
  * GQN configuration and presets, as plain data (saved beside every checkpoint).
  * Sizes follow the paper's supplementary (see shared reference, section 2).
  */
+import { gqnParameterCount } from './memory.js';
+
 export type RepresentationKind = 'pool' | 'tower' | 'pyramid';
 /** Which frame the networks see cameras in (src/models/gqn/query-frame.ts). */
 export type ContextFrame = 'world' | 'query';
@@ -62,12 +64,26 @@ export function preset(name: string): GqnConfig {
   return { ...p };
 }
 
+/**
+ * Upper bounds far above any useful model (the paper's widest field is 256), so that a typo
+ * like `hChannels: 100000` is refused by name instead of failing deep inside an allocation.
+ */
+export const CONFIG_MAX = {
+  imageSize: 1024, imageChannels: 4, viewpointSize: 64, rChannels: 4096, towerHidden: 4096, hChannels: 4096,
+  zChannels: 1024, uChannels: 4096, steps: 256, coreKernel: 15, scale: 64,
+} as const;
+
+/** 2^30 float32 parameters, 4 GiB: more than the wasm heap and than one typed array can hold. */
+export const MAX_PARAMETERS = 2 ** 30;
+
 /** Checks a configuration; every message names the field and what was expected. */
 export function validateConfig(c: GqnConfig): GqnConfig {
-  const positive = ['imageSize', 'imageChannels', 'viewpointSize', 'rChannels', 'towerHidden', 'hChannels', 'zChannels', 'uChannels', 'steps', 'coreKernel', 'scale'] as const;
-  for (const k of positive) {
-    if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`config.${k}: expected a positive integer, got ${c[k]}`);
+  if (c == null || typeof c !== 'object') throw new Error(`config: expected an object of model fields, got ${JSON.stringify(c)}`);
+  for (const k of Object.keys(CONFIG_MAX) as (keyof typeof CONFIG_MAX)[]) {
+    const v = c[k];
+    if (!Number.isInteger(v) || v < 1 || v > CONFIG_MAX[k]) throw new Error(`config.${k}: expected an integer in 1..${CONFIG_MAX[k]}, got ${JSON.stringify(v)}`);
   }
+  if (typeof c.shareCores !== 'boolean') throw new Error(`config.shareCores: expected true or false, got ${JSON.stringify(c.shareCores)}`);
   if (!['pool', 'tower', 'pyramid'].includes(c.representation)) {
     throw new Error(`config.representation: expected pool, tower or pyramid, got '${c.representation}'`);
   }
@@ -79,6 +95,10 @@ export function validateConfig(c: GqnConfig): GqnConfig {
   if (c.coreKernel % 2 !== 1) throw new Error(`config.coreKernel: expected an odd kernel, got ${c.coreKernel}`);
   if (c.representation === 'pyramid' && (c.imageSize % 8 !== 0 || c.imageSize < 16)) {
     throw new Error(`config.imageSize: the pyramid needs a multiple of 8 >= 16, got ${c.imageSize}`);
+  }
+  const parameters = gqnParameterCount(c);
+  if (parameters > MAX_PARAMETERS) {
+    throw new Error(`config: ${parameters.toExponential(2)} parameters (${(4 * parameters / 2 ** 30).toFixed(0)} GiB), over the limit of ${MAX_PARAMETERS.toExponential(2)}; lower hChannels, rChannels, uChannels, coreKernel or steps (with shareCores false)`);
   }
   return c;
 }
