@@ -3,10 +3,13 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { writeFileAtomic } from '../data/atomic.js';
 import { SPLITS, type Split } from '../data/layout.js';
-import { setupEngine, shutdownEngine } from '../engine/index.js';
+import { checkWasmHeap } from '../engine/heap.js';
 import { evaluateRun, type ContextResult, type EvalReport } from '../eval/evaluate.js';
 import { renderGrid } from '../eval/render-grid.js';
-import { globalOptions, positiveInt } from './options.js';
+import { gqnEvalBytes } from '../models/gqn/memory.js';
+import { readRunConfig } from '../train/run-config.js';
+import { runEngineCommand } from './engine-command.js';
+import { positiveInt } from './options.js';
 
 function contextList(value: string): number[] {
   const list = value.split(',').map((v) => positiveInt(v.trim()));
@@ -54,6 +57,7 @@ export function formatReport(r: EvalReport): string {
     ...table(elboCols, elboRows),
     ...(angleM ? ['', `PSNR by the angle between the query and its nearest context camera (M = ${angleM.contextViews}):`,
       ...table(['degrees', 'scenes', 'prior mean', 'nearest view'], angleRows)] : []),
+    ...(r.skippedRecords > 0 ? ['', `${r.skippedRecords} corrupt record${r.skippedRecords > 1 ? 's' : ''} skipped (--skip-corrupt)`] : []),
   ].join('\n');
 }
 
@@ -68,19 +72,20 @@ export function evalCommand(): Command {
     .option('--contexts <list>', 'context view counts, e.g. 1,2,3,5 (default: 1..K-1)', contextList)
     .option('--json', 'print the report as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
-    .action(async (run: string, opts: { data: string; split: Split; scenes: number; batch: number; contexts?: number[]; json?: boolean; out?: string }, command: Command) => {
-      const g = globalOptions(command);
-      await setupEngine({ backend: g.backend, threads: g.threads, device: g.device });
+    .option('--skip-corrupt', 'skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping')
+    .action((run: string, opts: { data: string; split: Split; scenes: number; batch: number; contexts?: number[]; json?: boolean; out?: string; skipCorrupt?: boolean }, command: Command) => runEngineCommand(command, async (info, g) => {
+      const { model } = await readRunConfig(run);
+      // Every context count's pass stays alive within a batch (one tidy), plus the prior sample.
+      checkWasmHeap(info.backend, gqnEvalBytes(model, opts.batch, 1, (opts.contexts?.length ?? 1) + 1), `--batch ${opts.batch}`);
       const report = await evaluateRun(run, {
-        data: opts.data, split: opts.split, scenes: opts.scenes, batch: opts.batch, contexts: opts.contexts, seed: g.seed,
+        data: opts.data, split: opts.split, scenes: opts.scenes, batch: opts.batch, contexts: opts.contexts, seed: g.seed, skipCorrupt: opts.skipCorrupt,
         onProgress: (done, total) => process.stderr.write(`\reval: ${done}/${total} scenes`),
       });
       process.stderr.write('\n');
       const json = `${JSON.stringify(report, null, 2)}\n`;
       if (opts.out) await writeFileAtomic(opts.out, json);
       process.stdout.write(opts.json ? json : `${formatReport(report)}\n`);
-      await shutdownEngine();
-    });
+    }));
 }
 
 export function renderCommand(): Command {
@@ -94,14 +99,13 @@ export function renderCommand(): Command {
     .option('--context <n>', 'context views per row', positiveInt, 3)
     .option('--samples <n>', 'prior samples per row', positiveInt, 3)
     .option('--zoom <n>', 'pixel upscaling', positiveInt, 2)
-    .action(async (run: string, opts: { data: string; out: string; split: Split; scenes: number; context: number; samples: number; zoom: number }, command: Command) => {
-      const g = globalOptions(command);
-      await setupEngine({ backend: g.backend, threads: g.threads, device: g.device });
+    .action((run: string, opts: { data: string; out: string; split: Split; scenes: number; context: number; samples: number; zoom: number }, command: Command) => runEngineCommand(command, async (info, g) => {
+      const { model } = await readRunConfig(run);
+      checkWasmHeap(info.backend, gqnEvalBytes(model, opts.scenes, opts.context, opts.samples + 1), `--scenes ${opts.scenes}`);
       const { png, step } = await renderGrid(run, {
         data: opts.data, split: opts.split, scenes: opts.scenes, contextViews: opts.context, samples: opts.samples, zoom: opts.zoom, seed: g.seed,
       });
       await writeFileAtomic(opts.out, png);
       process.stderr.write(`gqn render: wrote ${opts.out} (step ${step}): ${opts.context} contexts | truth | reconstruction | ${opts.samples} prior samples\n`);
-      await shutdownEngine();
-    });
+    }));
 }

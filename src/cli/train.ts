@@ -2,13 +2,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 
-import { setupEngine, shutdownEngine } from '../engine/index.js';
+import { checkWasmHeap } from '../engine/heap.js';
 import { PRESETS, preset, type ContextFrame, type GqnConfig, type RepresentationKind } from '../models/gqn/config.js';
+import { gqnTrainBytes } from '../models/gqn/memory.js';
 import { PAPER_ADAM } from '../train/adam.js';
 import { TRAIN_DEFAULTS } from '../train/defaults.js';
 import { readRunConfig, type RunConfig } from '../train/run-config.js';
 import { checkRunToResume } from '../train/run-folder.js';
 import { train, type Metrics } from '../train/trainer.js';
+import { runEngineCommand } from './engine-command.js';
 import { globalOptions, positiveInt } from './options.js';
 
 function positiveNumber(value: string): number {
@@ -53,16 +55,15 @@ export function trainCommand(): Command {
       const g = globalOptions(command);
       if (opts.override && !opts.resume) throw new Error('--override: only with --resume (it accepts changes to an existing run\'s config)');
       const config = opts.resume ? await resumeConfig(opts, command) : newConfig(opts, g.seed);
-      const info = await setupEngine({ backend: g.backend, threads: g.threads, device: g.device });
-      process.stderr.write(`gqn train: preset ${config.train.preset} on ${info.backend} (${info.threads} threads), run ${opts.out}\n`);
       let stop = false;
-      const onSignal = (signal: string) => {
-        if (stop) process.exit(130); // a second signal: leave now
+      // The first signal checkpoints and stops; runEngineCommand handles a second (leave now).
+      const onInterrupt = (signal: string) => {
         stop = true;
         process.stderr.write(`\n${signal}: checkpointing, then stopping (again to quit at once)\n`);
       };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      await runEngineCommand(command, async (info) => {
+      checkWasmHeap(info.backend, gqnTrainBytes(config.model, config.train.batch, 1), `--batch ${config.train.batch}`);
+      process.stderr.write(`gqn train: preset ${config.train.preset} on ${info.backend} (${info.threads} threads), run ${opts.out}\n`);
       const tty = process.stderr.isTTY;
       const bar = tty ? new cliProgress.SingleBar({
         format: 'step {value}/{total} |{bar}| {sps} steps/s | ETA {eta_formatted} | -ELBO {elbo} | NLL {nll} | KL {kl} | sigma {sigma} | lr {lr}',
@@ -92,12 +93,11 @@ export function trainCommand(): Command {
             process.stderr.write(`step ${m.step}/${config.train.steps} ${f.sps} steps/s -ELBO ${f.elbo} NLL ${f.nll} KL ${f.kl} sigma ${f.sigma} lr ${f.lr}\n`);
           }
         },
-      }, { override: opts.override === true }).finally(async () => {
+      }, { override: opts.override === true }).finally(() => {
         if (bar && started) bar.stop();
-        // Also after an error, so worker threads do not keep the process alive.
-        await shutdownEngine();
       });
       process.stderr.write(`gqn train: stopped at step ${result.step}${result.stoppedEarly ? ' (interrupted)' : ''}; ${result.rejected} steps rejected; checkpoint ${result.lastCheckpoint}\n`);
+      }, { onInterrupt });
     });
 }
 

@@ -53,6 +53,8 @@ export interface EvalReport {
   results: ContextResult[];
   /** The largest M with another scene's context views (null when every batch held one scene). */
   wrongScene: ContextResult | null;
+  /** Corrupt records skipped (only with skipCorrupt; otherwise the first one is an error). */
+  skippedRecords: number;
 }
 
 export interface EvalOptions {
@@ -64,14 +66,16 @@ export interface EvalOptions {
   /** Context counts to evaluate; default 1..K-1. */
   contexts?: number[];
   seed: number;
+  /** Skip and count corrupt records instead of stopping at the first (reader option skipCorrupt). */
+  skipCorrupt?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
 /** K, the views of the split's first scene (the reader checks that every batch has them). */
-async function viewsPerScene(dir: string, split: Split): Promise<number> {
+async function viewsPerScene(dir: string, split: Split, skipCorrupt: boolean): Promise<number> {
   const shards = listShards(join(dir, split));
   if (shards.length === 0) throw new Error(`${join(dir, split)}: no .tfrecord files`);
-  for await (const scene of readSceneRecords(shards[0])) return viewCount(scene);
+  for await (const scene of readSceneRecords(shards[0], { skipCorrupt })) return viewCount(scene);
   throw new Error(`${shards[0]}: no records`);
 }
 
@@ -84,14 +88,14 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
   const zero = (): { sums: Sums; views: ViewScoreSums } => ({ sums: { nll: 0, kl: 0, psnrPosterior: 0, ssimPosterior: 0 }, views: new ViewScoreSums(s) });
   const accs = new Map<number, ReturnType<typeof zero>>();
   let seen = 0;
-  const k = await viewsPerScene(opts.data, opts.split);
+  const k = await viewsPerScene(opts.data, opts.split, opts.skipCorrupt ?? false);
   // Every batch has k - 1 context views (the reader checks), so the context counts are fixed.
   const contexts = (opts.contexts ?? Array.from({ length: k - 1 }, (_, i) => i + 1)).filter((m) => m <= k - 1);
   const mMax = Math.max(0, ...contexts);
   const wrong = zero();
   const reader = openReader({
     dir: opts.data, split: opts.split, batchSize: opts.batch, contextViews: k - 1, queryViews: 1,
-    seed: opts.seed, shuffle: false, epochs: 1, imageSize: s, prefetch: 1,
+    seed: opts.seed, shuffle: false, epochs: 1, imageSize: s, prefetch: 1, skipCorrupt: opts.skipCorrupt,
   });
   try {
     for (;;) {
@@ -174,5 +178,6 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
   };
   const results = [...accs.entries()].sort((a, b) => a[0] - b[0]).map(([m, a]) => average(m, a));
   const wrongScene = wrong.views.count > 0 ? average(mMax, wrong) : null;
-  return { run: runDir, checkpoint, step, data: opts.data, split: opts.split, scenes: seen, sigma, imageSize: s, results, wrongScene };
+  const skippedRecords = reader.corrupt.length;
+  return { run: runDir, checkpoint, step, data: opts.data, split: opts.split, scenes: seen, sigma, imageSize: s, results, wrongScene, skippedRecords };
 }
