@@ -11,11 +11,12 @@
  * different settings are refused unless `overwrite` is set.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { writeFileAtomic } from './atomic.js';
-import { scenesFileName, shardFileName, SPLITS, type Split } from './layout.js';
+import { ensureDir } from './ensure-dir.js';
+import { listShards, scenesFileName, shardFileName, SPLITS, type Split } from './layout.js';
 import {
   describeFeatures,
   FORMAT_VERSION,
@@ -35,6 +36,12 @@ import { TFRecordFileWriter } from './tfrecord.js';
 export const DEFAULT_TEST_FRACTION = 0.1;
 export const DEFAULT_RECORDS_PER_FILE = 500;
 export const DEFAULT_QUALITY = 95;
+/** A GQN needs at least one context view and one query view per scene. */
+export const MIN_VIEWS = 2;
+/** Sane bounds, checked before anything renders: beyond them a run takes days or its records outgrow TFRecord's framing. */
+export const MAX_VIEWS = 1000;
+export const MAX_SIZE = 1024;
+export const MAX_WORKERS = 256;
 
 export interface GenerateOptions {
   /** Root folder; the dataset goes to `<out>/<world>`. */
@@ -105,6 +112,18 @@ export function splitCounts(scenes: number, testFraction?: number, testScenes?: 
   return { train: scenes - test, test };
 }
 
+/** Every setting checked before any file is touched; messages name the flag. */
+function checkSettings(s: DatasetSettings, workers: number): void {
+  const int = (flag: string, v: number, lo: number, hi: number, why = '') => {
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`${flag}: expected an integer in ${lo}..${hi}${why}, got ${v}`);
+  };
+  int('--views', s.views, MIN_VIEWS, MAX_VIEWS, ' (a GQN scene needs context views and a query view)');
+  int('--size', s.size, 1, MAX_SIZE);
+  int('--quality', s.quality, 1, 100);
+  int('--records-per-file', s.recordsPerFile, 1, Number.MAX_SAFE_INTEGER);
+  int('--workers', workers, 0, MAX_WORKERS);
+}
+
 function planShards(settings: DatasetSettings): ShardPlan[] {
   const plans: ShardPlan[] = [];
   for (const split of SPLITS) {
@@ -149,12 +168,21 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
     recordsPerFile: opts.recordsPerFile ?? DEFAULT_RECORDS_PER_FILE,
     scenes: splitCounts(opts.scenes, opts.testFraction, opts.testScenes),
   };
-  if (settings.quality < 1 || settings.quality > 100) throw new Error(`--quality must be in 1..100, got ${settings.quality}`);
+  checkSettings(settings, opts.workers);
   const dir = join(opts.out, world.name);
   const generator = `gqn ${PACKAGE_VERSION}`;
 
+  await ensureDir(dir, `--out ${opts.out}`);
   // What an earlier run left: keep it only when it was made the same way and is intact.
   const previous = await readManifest(dir);
+  if (!previous && !opts.overwrite) {
+    // Shards without a manifest (DeepMind's files, or a deleted manifest.json) cannot be checked
+    // against our settings, so they are never removed silently.
+    const found = SPLITS.flatMap((s) => listShards(join(dir, s)));
+    if (found.length > 0) {
+      throw new Error(`${dir} holds ${found.length} .tfrecord file(s) but no manifest.json, so they cannot be checked against these settings; pass --overwrite to replace them, or choose another --out`);
+    }
+  }
   let reusable = new Map<string, ShardEntry>();
   if (previous) {
     const diffs = settingsDiff(previous.settings, settings);
@@ -166,7 +194,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
     if (diffs.length === 0) reusable = new Map(SPLITS.flatMap((s) => previous.files[s] ?? []).map((e) => [e.path, e]));
   }
 
-  await Promise.all(SPLITS.map((s) => mkdir(join(dir, s), { recursive: true })));
+  for (const split of SPLITS) await ensureDir(join(dir, split), `--out ${opts.out}`);
   const plans = planShards(settings);
   const manifest: Manifest = {
     format: 'gqn-tfrecord',

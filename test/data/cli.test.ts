@@ -1,7 +1,7 @@
 /** `gqn data` as a user runs it, on the fake world (hidden --source flag). */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -68,12 +68,31 @@ test('bad flags give a one-line error naming the flag and a non-zero exit', () =
     [['data', 'generate', '--world', 'rooms', '--scenes', '5'], /--out/],
     [['data', 'show', out, '--out', join(out, 'x.png'), '--scenes', 'two'], /--scenes/],
     [['data', 'verify', join(out, 'missing')], /missing: no such directory/],
+    [[...base, '--scenes', '5', '--views', '1'], /^gqn: --views: expected an integer in 2\.\.1000 .*got 1$/],
+    [[...base, '--scenes', '5', '--size', '100000'], /^gqn: --size: expected an integer in 1\.\.1024, got 100000$/],
+    // Node's recursive mkdir retried this forever (ENOENT under an existing /proc).
+    [['data', 'generate', '--world', 'rooms', '--scenes', '5', '--out', '/proc/x'], /^gqn: --out \/proc\/x: cannot create \/proc\/x: \/proc does not accept new folders$/],
   ];
   for (const [args, flag] of cases) {
     const r = gqn(...args);
+    assert.ok(r.status != null, `exited: ${args.join(' ')}`);
     assert.notEqual(r.status, 0, args.join(' '));
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
     assert.match(lines[0], flag);
   }
+});
+
+test('a read-only --out folder is reported as permission denied for that path', () => {
+  const root = tempDir();
+  const ro = join(root, 'ro');
+  mkdirSync(ro);
+  chmodSync(root, 0o755);
+  chmodSync(ro, 0o555);
+  // root ignores folder permissions: run the command as nobody to see what a user sees.
+  const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const r = spawnSync(process.execPath, [bin, 'data', 'generate', '--world', 'rooms', '--source', fake, '--scenes', '2', '--workers', '0', '--out', ro],
+    { encoding: 'utf8', timeout: 120_000, ...user });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr, `gqn: --out ${ro}: permission denied for ${join(ro, 'rooms')}\n`);
 });

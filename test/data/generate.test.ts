@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 
-import { generateDataset, readManifest, readSceneRecords, splitCounts } from '../../src/data/index.js';
+import { generateDataset, readManifest, readSceneRecords, splitCounts, type GenerateOptions } from '../../src/data/index.js';
 import { FAKE_SOURCE, fakeDataset, tempDir } from './helpers.js';
 
 /** Every file under dir, relative path -> bytes. */
@@ -63,7 +63,7 @@ test('DeepMind layout, manifest and scenes side files', async () => {
 });
 
 test('shard numbers are zero-padded to the width of the count', async () => {
-  const dir = await fakeDataset({ scenes: 10, testScenes: 0, recordsPerFile: 1, views: 1, size: 8 });
+  const dir = await fakeDataset({ scenes: 10, testScenes: 0, recordsPerFile: 1, views: 2, size: 8 });
   const names = readdirSync(join(dir, 'train')).filter((n) => n.endsWith('.tfrecord')).sort();
   assert.deepEqual(names, Array.from({ length: 10 }, (_, i) => `${String(i + 1).padStart(2, '0')}-of-10.tfrecord`));
   assert.deepEqual(readdirSync(join(dir, 'test')), []);
@@ -135,6 +135,37 @@ test('other settings are refused without overwrite; overwrite replaces and clear
   assert.deepEqual([...snapshot(dir).keys()].filter((k) => k.endsWith('.tfrecord')).sort(), ['test/1-of-1.tfrecord', 'train/1-of-1.tfrecord']);
   assert.equal((await readManifest(dir))!.settings.seed, 2);
   assert.ok(!existsSync(join(dir, 'train/4-of-4.tfrecord')));
+});
+
+test('shards without a manifest are not deleted unless --overwrite', async () => {
+  const out = tempDir();
+  const dir = await fakeDataset({ out, scenes: 12, recordsPerFile: 3 });
+  rmSync(join(dir, 'manifest.json'));
+  const before = snapshot(dir);
+  await assert.rejects(fakeDataset({ out, scenes: 6, recordsPerFile: 2, seed: 2 }), (e: Error) => {
+    assert.equal(e.message, `${dir} holds 5 .tfrecord file(s) but no manifest.json, so they cannot be checked against these settings; pass --overwrite to replace them, or choose another --out`);
+    return true;
+  });
+  assert.deepEqual(snapshot(dir), before);
+  await fakeDataset({ out, scenes: 6, recordsPerFile: 2, seed: 2, overwrite: true });
+  assert.ok(!existsSync(join(dir, 'train/1-of-4.tfrecord')));
+});
+
+test('settings are checked before any file is written; an --out that cannot be made fails at once', async () => {
+  const out = tempDir();
+  const cases: [Partial<GenerateOptions>, RegExp][] = [
+    [{ views: 1 }, /^--views: expected an integer in 2\.\.1000 \(a GQN scene needs context views and a query view\), got 1$/],
+    [{ size: 100000 }, /^--size: expected an integer in 1\.\.1024, got 100000$/],
+    [{ workers: 100000 }, /^--workers: expected an integer in 0\.\.256, got 100000$/],
+    [{ quality: 0 }, /^--quality: expected an integer in 1\.\.100, got 0$/],
+  ];
+  for (const [opts, message] of cases) {
+    await assert.rejects(fakeDataset({ out, ...opts }), (e: Error) => message.test(e.message));
+    assert.deepEqual(readdirSync(out), [], JSON.stringify(opts));
+  }
+  await assert.rejects(fakeDataset({ out: '/proc/gqn-test' }), (e: Error) => /^--out \/proc\/gqn-test: cannot create \/proc\/gqn-test: \/proc does not accept new folders$/.test(e.message));
+  writeFileSync(join(out, 'file'), 'x');
+  await assert.rejects(fakeDataset({ out: join(out, 'file') }), (e: Error) => e.message === `--out ${join(out, 'file')}: ${join(out, 'file')} is a file, not a folder`);
 });
 
 test('a failing scene stops the run with its split and index, leaving no temp files', async () => {
