@@ -4,7 +4,7 @@
  * (temp file, then rename) after every finished shard, so an interrupted run can resume.
  */
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { writeFileAtomic } from './atomic.js';
@@ -97,4 +97,26 @@ export function settingsDiff(a: DatasetSettings, b: DatasetSettings): string[] {
     if (x !== y) out.push(`${key} ${x} -> ${y}`);
   }
   return out;
+}
+
+/**
+ * Checks that every shard the manifest lists for `split` is there with the size it lists. A
+ * shard cut at a record boundary (or emptied) reads as valid TFRecord with fewer records, so
+ * without this the reader would silently train on less data. No manifest: nothing to check.
+ */
+export async function checkListedShards(datasetDir: string, split: Split): Promise<void> {
+  const manifest = await readManifest(datasetDir);
+  for (const entry of manifest?.files?.[split] ?? []) {
+    const file = join(datasetDir, entry.path);
+    let size: number;
+    try {
+      size = (await stat(file)).size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      throw new Error(`${file}: missing, but manifest.json lists it (${entry.records} records); regenerate it with the same gqn data generate flags`, { cause: e });
+    }
+    if (size !== entry.bytes) {
+      throw new Error(`${file}: ${size} bytes, but manifest.json lists ${entry.bytes} (${entry.records} records): the shard is truncated or was replaced; regenerate it with the same gqn data generate flags`);
+    }
+  }
 }

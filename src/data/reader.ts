@@ -22,6 +22,7 @@ import { Rng } from '../random/rng.js';
 import { boxDownscale, canDownscale } from './downscale.js';
 import { DataError, handleCorrupt, type CorruptPolicy } from './errors.js';
 import { listShards, type Split } from './layout.js';
+import { checkListedShards } from './manifest.js';
 import { cameraRow, decodeView, readSceneRecords, viewCount, type LocatedScene } from './records.js';
 import { encodeViewpoint } from './viewpoint.js';
 
@@ -141,6 +142,8 @@ export async function* batches(opts: ReaderOptions): AsyncGenerator<Batch> {
   const split = opts.split ?? 'train';
   const files = listShards(join(opts.dir, split));
   if (files.length === 0) throw new Error(`${join(opts.dir, split)}: no .tfrecord files`);
+  // Always an error, even with skipCorrupt: a short shard loses records without any bad byte to skip.
+  await checkListedShards(opts.dir, split);
   if (!(opts.batchSize >= 1)) throw new Error(`batchSize must be >= 1, got ${opts.batchSize}`);
   const Q = opts.queryViews ?? 1;
   if (!(Q >= 1)) throw new Error(`queryViews must be >= 1, got ${Q}`);

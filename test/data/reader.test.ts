@@ -1,11 +1,12 @@
 /** The batch reader: shapes, viewpoint encoding, seeded sampling, resume, prefetch worker. */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { batches, encodeViewpoint, openReader, readSceneRecords, decodeView, type Batch, type ReaderOptions } from '../../src/data/index.js';
 import { listShards } from '../../src/data/layout.js';
+import { readManifest } from '../../src/data/manifest.js';
 import { fakeDataset } from './helpers.js';
 
 const datasetP = fakeDataset({ scenes: 22, testScenes: 2, views: 5, size: 16, recordsPerFile: 6 });
@@ -150,4 +151,22 @@ test('bad requests fail clearly', async () => {
   await assert.rejects(take({ dir, batchSize: 1, contextViews: 4, queryViews: 2 }, 1), /4 context \+ 2 query views asked for, but scenes have 5 views/);
   await assert.rejects(take({ dir, split: 'test', batchSize: 1, queryViews: 5 }, 1), /too few for 5 query view/);
   await assert.rejects(take({ dir: join(dir, 'nowhere'), batchSize: 1 }, 1), /no \.tfrecord files/);
+});
+
+test('a shard shorter than manifest.json lists (emptied, or cut at a record boundary) is an error naming it', async () => {
+  for (const cut of ['empty', 'boundary'] as const) {
+    const dir = await fakeDataset({ scenes: 6, testScenes: 0, views: 3, recordsPerFile: 3 });
+    const file = join(dir, 'train/2-of-2.tfrecord');
+    const listed = (await readManifest(dir))!.files.train[1];
+    // The first record's length field gives where the second starts: a cut there is valid framing.
+    const first = 12 + Number(Buffer.from(readFileSync(file)).readBigUInt64LE(0)) + 4;
+    const size = cut === 'empty' ? 0 : first;
+    truncateSync(file, size);
+    const expected = `${file}: ${size} bytes, but manifest.json lists ${listed.bytes} (3 records): the shard is truncated or was replaced; regenerate it with the same gqn data generate flags`;
+    for (const prefetch of [0, 1]) {
+      const reader = openReader({ dir, batchSize: 2, epochs: 1, prefetch, skipCorrupt: true });
+      await assert.rejects(reader.next(), (e: Error) => e.message === expected);
+      await reader.close();
+    }
+  }
 });
