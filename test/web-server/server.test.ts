@@ -221,6 +221,17 @@ describe('safety', () => {
     }
   });
 
+  test('two Host headers, or none in HTTP/1.1, are a 400 (RFC 9112 3.2)', async () => {
+    for (const hosts of ['Host: 127.0.0.1\r\nHost: 127.0.0.1\r\n', 'Host: 127.0.0.1\r\nHost: evil.example\r\n', 'host: 127.0.0.1\r\nHOST: 127.0.0.1\r\n', '']) {
+      const r = await rawRequest(server.port, `GET /api/run HTTP/1.1\r\n${hosts}Connection: close\r\n\r\n`);
+      assert.equal(r.status, 400, JSON.stringify(hosts));
+      assert.ok(!r.body.includes('"config"'));
+    }
+    // HTTP/1.0 has no Host requirement.
+    const old = await rawRequest(server.port, 'GET /api/run HTTP/1.0\r\n\r\n');
+    assert.equal(old.status, 200);
+  });
+
   test('oversized headers are a 431', async () => {
     const r = await rawRequest(server.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`);
     assert.equal(r.status, 431);

@@ -75,6 +75,13 @@ async function route(req: IncomingMessage, res: ServerResponse, run: RunFiles, a
     sendError(req, res, 405, `method ${req.method} not allowed: this server only reads (GET, HEAD)`, { Allow: 'GET, HEAD', Connection: 'close' });
     return;
   }
+  // RFC 9112 section 3.2: an HTTP/1.1 request with no Host, or more than one, is a 400. Two
+  // would also let a second name slip past the loopback check below (Node keeps the first).
+  const hosts = req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i].toLowerCase() === 'host').length;
+  if (hosts > 1 || (hosts === 0 && req.httpVersion === '1.1')) {
+    sendError(req, res, 400, hosts > 1 ? `${hosts} Host headers: a request has exactly one` : 'no Host header: an HTTP/1.1 request has exactly one', { Connection: 'close' });
+    return;
+  }
   const target = requestPath(req.url);
   if (!target.ok) {
     sendError(req, res, target.status, target.reason, { Connection: 'close' });
