@@ -104,7 +104,31 @@ export async function latestCheckpoint(runDir: string): Promise<string | null> {
   }
 }
 
+/** CHECKPOINT/state.json, checked field by field; errors name the file and the field. */
+async function readTrainerState(dir: string): Promise<TrainerState> {
+  const path = join(dir, 'state.json');
+  let state: Partial<TrainerState> | null;
+  try {
+    state = JSON.parse(await readFile(path, 'utf8')) as Partial<TrainerState> | null;
+  } catch (e) {
+    throw new Error(`${path}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : (e as Error).message}`, { cause: e });
+  }
+  if (state == null || typeof state !== 'object' || Array.isArray(state)) throw new Error(`${path}: expected a JSON object, got ${JSON.stringify(state)}`);
+  for (const field of ['step', 'adamStep'] as const) {
+    const v = state[field];
+    if (!Number.isSafeInteger(v) || (v as number) < 0) throw new Error(`${path}: field ${field}: expected a non-negative integer, got ${JSON.stringify(v)}`);
+  }
+  const r = state.reader as Record<string, unknown> | null | undefined;
+  if (r == null || typeof r !== 'object' || !['seed', 'epoch', 'position', 'batch'].every((k) => Number.isSafeInteger(r[k]) && (r[k] as number) >= 0)) {
+    throw new Error(`${path}: field reader: expected {seed, epoch, position, batch} as non-negative integers, got ${JSON.stringify(r)?.slice(0, 80)}`);
+  }
+  if (state.extra == null || typeof state.extra !== 'object') throw new Error(`${path}: field extra: expected an object, got ${JSON.stringify(state.extra)}`);
+  return state as TrainerState;
+}
+
 export async function loadCheckpoint(dir: string, store: ParamStore, adam: Adam): Promise<TrainerState> {
+  // Read first: a bad state.json must fail before the weights and moments are replaced.
+  const state = await readTrainerState(dir);
   await loadWeights(join(dir, 'model.safetensors'), store);
   const { tensors } = await readSafetensors(join(dir, 'optimizer.safetensors'));
   adam.dispose();
@@ -117,7 +141,6 @@ export async function loadCheckpoint(dir: string, store: ParamStore, adam: Adam)
       t.dispose();
     }
   }
-  const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as TrainerState;
   adam.step = state.adamStep;
   return state;
 }
