@@ -78,6 +78,8 @@ export function demoCommand(): Command {
           process.stdout.write(`step ${String(step).padStart(4)}  loss ${loss.dataSync()[0].toFixed(4)}  ${(step / s).toFixed(1)} steps/s\n`);
         }
         tf.dispose([v, x, loss]);
+        // The steps are synchronous: yield so that a SIGINT/SIGTERM handler gets to run.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       optimizer.dispose();
       tf.dispose([w1, w2, up]);
