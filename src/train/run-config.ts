@@ -47,7 +47,9 @@ export async function readRunConfig(runDir: string): Promise<RunConfig> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new Error(`${path}: cannot read the run's config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); is ${runDir} a gqn run folder?`, { cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw new Error(`${path}: cannot read the run's config: permission denied`, { cause: e });
+    throw new Error(`${path}: cannot read the run's config (${code ?? (e as Error).message}); is ${runDir} a gqn run folder?`, { cause: e });
   }
   let config: RunConfig;
   try {
