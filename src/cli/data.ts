@@ -2,7 +2,6 @@
  * `gqn data`: generate, verify and show datasets in DeepMind's gqn-datasets format
  * (docs/data-format.md). The work is done by src/data; this file only parses flags into it.
  */
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -21,6 +20,7 @@ import {
   verifyDataset,
   type GenerateProgress,
 } from '../data/index.js';
+import { writeFileAtomic } from '../data/atomic.js';
 import { WORLD_NAMES } from '../scenes/world.js';
 import { globalOptions, nonNegativeInt, positiveInt } from './options.js';
 
@@ -188,7 +188,7 @@ function showCommand(): Command {
       const dataset = singleDataset(dir);
       let skipped = 0;
       const sheet = await contactSheet(dataset, { ...opts, onCorrupt: () => skipped++ });
-      await writeFile(opts.out, sheet.png);
+      await writeFileAtomic(opts.out, sheet.png);
       process.stdout.write(`${opts.out}: ${sheet.rows} scenes x ${sheet.cols} views from ${dataset}/${opts.split}${skipped ? ` (${skipped} corrupt records skipped)` : ''}\n`);
     });
 }
