@@ -97,6 +97,6 @@ test('presets: paper has the reference sizes; every preset validates; bad config
     [64, 256, 128, 3, 128, 12, false, 'pool']);
   for (const name of Object.keys(PRESETS)) validateConfig(preset(name));
   assert.throws(() => preset('huge'), /--preset: expected one of/);
-  assert.throws(() => validateConfig({ ...TINY, hChannels: 0 }), /config.hChannels: expected a positive integer/);
+  assert.throws(() => validateConfig({ ...TINY, hChannels: 0 }), /config.hChannels: expected an integer in 1..4096, got 0/);
   assert.throws(() => validateConfig({ ...TINY, imageSize: 18 }), /config.imageSize/);
 });
