@@ -55,7 +55,7 @@ test('render with more context views than the data has exits with the error', ()
   fails(['render', defaultRun, '--data', data, '--context', '5', '--out', join(dir, 'grid.png')], /5 context \+ 1 query views asked for, but scenes have 3 views/);
 });
 
-test('train hitting an error exits, and leaves no signal handler behind', () => {
+test('train hitting an error exits', () => {
   fails(['train', '--data', join(dir, 'nowhere'), '--out', join(dir, 'run'), '--steps', '1', '--batch', '1'], /nowhere\/train: no \.tfrecord files/);
 });
 
