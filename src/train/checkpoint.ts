@@ -69,12 +69,7 @@ export function checkpointName(step: number): string {
  */
 export async function checkCheckpointFiles(dir: string, files = ['model.safetensors', 'optimizer.safetensors']): Promise<TrainerState> {
   const statePath = join(dir, 'state.json');
-  let state: TrainerState;
-  try {
-    state = JSON.parse(await readFile(statePath, 'utf8')) as TrainerState;
-  } catch (e) {
-    throw new Error(`${statePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; expected the checkpoint's state JSON`, { cause: e });
-  }
+  const state = await readTrainerState(dir);
   if (!Number.isInteger(state.step) || checkpointName(state.step) !== basename(dir)) {
     throw new Error(`${statePath}: field step: expected ${Number(basename(dir))} (the folder's name), got ${JSON.stringify(state.step)}`);
   }
@@ -111,7 +106,7 @@ async function readTrainerState(dir: string): Promise<TrainerState> {
   try {
     state = JSON.parse(await readFile(path, 'utf8')) as Partial<TrainerState> | null;
   } catch (e) {
-    throw new Error(`${path}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : (e as Error).message}`, { cause: e });
+    throw new Error(`${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; expected the checkpoint's state JSON`, { cause: e });
   }
   if (state == null || typeof state !== 'object' || Array.isArray(state)) throw new Error(`${path}: expected a JSON object, got ${JSON.stringify(state)}`);
   for (const field of ['step', 'adamStep'] as const) {
