@@ -55,8 +55,12 @@ test('render with more context views than the data has exits with the error', ()
   fails(['render', defaultRun, '--data', data, '--context', '5', '--out', join(dir, 'grid.png')], /5 context \+ 1 query views asked for, but scenes have 3 views/);
 });
 
-test('train hitting an error exits', () => {
-  fails(['train', '--data', join(dir, 'nowhere'), '--out', join(dir, 'run'), '--steps', '1', '--batch', '1'], /nowhere\/train: no \.tfrecord files/);
+test('train hitting an error after the engine started exits', () => {
+  // 16x16 frames for the cpu preset's 32x32: found once the engine is up and the data is opened.
+  const g = spawnSync(process.execPath, [bin, 'data', 'generate', '--world', 'mazes', '--source', fake, '--scenes', '4', '--test-scenes', '0',
+    '--views', '3', '--size', '16', '--workers', '0', '--out', dir], { encoding: 'utf8' });
+  assert.equal(g.status, 0, g.stderr);
+  fails(['train', '--data', join(dir, 'mazes'), '--out', join(dir, 'run'), '--steps', '2', '--batch', '2'], /^gqn: --data: .*mazes has 16x16 frames/);
 });
 
 test('demo --batch too big for the wasm heap is refused before it aborts the module', () => {
