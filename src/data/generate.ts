@@ -11,6 +11,7 @@
  * different settings are refused unless `overwrite` is set.
  */
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -41,7 +42,8 @@ export const MIN_VIEWS = 2;
 /** Sane bounds, checked before anything renders: beyond them a run takes days or its records outgrow TFRecord's framing. */
 export const MAX_VIEWS = 1000;
 export const MAX_SIZE = 1024;
-export const MAX_WORKERS = 256;
+// Never below the default (--workers = the cores available), however many cores there are.
+export const MAX_WORKERS = Math.max(256, availableParallelism());
 
 export interface GenerateOptions {
   /** Root folder; the dataset goes to `<out>/<world>`. */
