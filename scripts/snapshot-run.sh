@@ -14,7 +14,15 @@ latest=$(node -e 'const l = JSON.parse(require("fs").readFileSync(process.argv[1
 tmp="$dest.tmp.$$"
 rm -rf "$tmp"
 mkdir -p "$tmp/checkpoints"
-cp "$run/config.json" "$run/metrics.jsonl" "$tmp/"
+cp "$run/metrics.jsonl" "$tmp/"
+# No machine paths in the repository: the data folder is recorded by name (as gqn export does);
+# a resume names its --data, checked against dataset.json's settings.
+node -e '
+  const fs = require("fs"), path = require("path");
+  const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  c.train.data = path.basename(c.train.data);
+  fs.writeFileSync(process.argv[2], JSON.stringify(c, null, 2) + "\n");
+' "$run/config.json" "$tmp/config.json"
 [[ -f "$run/dataset.json" ]] && cp "$run/dataset.json" "$tmp/"
 [[ -n "${3:-}" && -f "$3" ]] && cp "$3" "$tmp/view-curve.jsonl"
 cp -r "$run/checkpoints/$latest" "$tmp/checkpoints/"
