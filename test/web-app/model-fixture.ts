@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { psnr } from '../../src/eval/image-metrics.js';
 import type { GQN } from '../../src/models/gqn/gqn.js';
@@ -99,19 +99,20 @@ export function turnedCamera(scene: SceneViews, start: Camera, steps = VIEWPOINT
 /** The viewer's noise seed (NOISE_SEED in src/web/app/viewer.ts): the page's prediction is this draw. */
 export const VIEWER_NOISE_SEED = 0;
 
-/** Throws unless MODEL_RUN is a run folder with a checkpoint and a dataset record. */
+/** Throws unless `runDir` (default MODEL_RUN) is a run folder with a checkpoint and a dataset record. */
 export function requireModel(runDir = MODEL_RUN): void {
   for (const f of ['config.json', 'dataset.json', join('checkpoints', 'latest.json')]) {
-    if (!existsSync(join(runDir, f))) throw new Error(`${join(runDir, f)} is missing: the viewer's default model (models/default) is committed with the repository`);
+    if (!existsSync(join(runDir, f))) throw new Error(`${join(runDir, f)} is missing: a viewer model (models/default, models/<world>) is a run folder written by gqn export, committed with the repository`);
   }
 }
 
 /**
- * Copies the run's config, dataset record, curve and latest weights into a temp run folder, so
- * the model stays fixed while a test runs even if the source is replaced or rotates checkpoints.
+ * Copies the run's config, dataset record, curve and latest weights into a temp run folder (or
+ * into `into`/<the source's name>, keeping the model's name), so the model stays fixed while a
+ * test runs even if the source is replaced or rotates checkpoints.
  */
-export async function copyModel(source = MODEL_RUN): Promise<{ runDir: string; step: number }> {
-  const runDir = await mkdtemp(join(tmpdir(), 'gqn-viewer-model-'));
+export async function copyModel(source = MODEL_RUN, into?: string): Promise<{ runDir: string; step: number }> {
+  const runDir = into == null ? await mkdtemp(join(tmpdir(), 'gqn-viewer-model-')) : join(into, basename(source));
   const latest = JSON.parse(await readFile(join(source, 'checkpoints', 'latest.json'), 'utf8')) as { step: number; dir: string };
   await mkdir(join(runDir, 'checkpoints', latest.dir), { recursive: true });
   await copyFile(join(source, 'config.json'), join(runDir, 'config.json'));
