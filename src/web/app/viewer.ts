@@ -141,6 +141,8 @@ class Viewer {
         this.holdLoop = false;
       }
       this.drawModel();
+      // A failed earlier switch is over once another model loads.
+      this.error = null;
       status.textContent = '';
     }
     this.loadScene(world, index);

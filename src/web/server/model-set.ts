@@ -15,7 +15,7 @@ const MODEL_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$/;
 /** One row of /api/models. */
 export interface ModelEntry {
   name: string;
-  /** The world of RUN/dataset.json; null when the run has no dataset record naming one. */
+  /** The world of RUN/dataset.json; null when the run has no readable dataset record naming one. */
   world: string | null;
   /** The latest checkpoint; null while there is none (or latest.json is broken: see error). */
   step: number | null;
