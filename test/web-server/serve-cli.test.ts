@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { DEFAULT_RUN_DIR } from '../../src/web/server/paths.js';
+import { modelFolders } from '../../src/web/server/model-set.js';
+import { DEFAULT_RUN_DIR, MODELS_DIR } from '../../src/web/server/paths.js';
 import { makeFixture, type Fixture } from './fixture.js';
 
 const bin = fileURLToPath(new URL('../../bin/gqn.js', import.meta.url));
@@ -50,13 +51,28 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
-test('without RUN it serves the committed default model', async () => {
+test('without RUN it serves every committed model in models/, models/default first', async () => {
   assert.ok(existsSync(DEFAULT_RUN_DIR), `${DEFAULT_RUN_DIR} is part of the repository`);
+  const folders = (await modelFolders(MODELS_DIR)).map((d) => basename(d));
   const { child, exit, url, out } = await serve('--port', '0', '--app-dir', fx.app);
   const info = (await (await fetch(new URL('/api/run', url))).json()) as { name: string; step: number; dataset: { world: string } };
   assert.equal(info.name, 'default');
   assert.ok(info.step > 0);
   assert.equal(info.dataset.world, 'rooms');
+  const models = (await (await fetch(new URL('/api/models', url))).json()) as { name: string; world: string | null; step: number | null; default: boolean }[];
+  assert.deepEqual(models.map((m) => m.name), folders);
+  assert.equal(models[0].name, 'default');
+  assert.ok(models[0].default);
+  for (const m of models) assert.ok(m.world != null && m.step != null && m.step > 0, `models/${m.name}: world ${m.world}, step ${m.step}`);
+  child.kill('SIGTERM');
+  assert.equal(await exit, 0, out.stderr);
+});
+
+test('several RUNs are served by folder name, the first as the default', async () => {
+  const { child, exit, url, out } = await serve('--port', '0', '--app-dir', fx.app, fx.other, fx.run);
+  const models = (await (await fetch(new URL('/api/models', url))).json()) as { name: string; world: string; default: boolean }[];
+  assert.deepEqual(models.map((m) => [m.name, m.world, m.default]), [['sm7-run', 'shepard-metzler-7', true], ['my-run', 'rooms', false]]);
+  assert.equal(((await (await fetch(new URL('/api/run', url))).json()) as { name: string }).name, 'sm7-run');
   child.kill('SIGTERM');
   assert.equal(await exit, 0, out.stderr);
 });

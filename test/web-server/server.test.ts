@@ -1,11 +1,11 @@
-/** `gqn serve`'s server in-process: every route, live checkpoints, and what it must refuse. */
+/** `gqn serve`'s server in-process: every route, several models, live checkpoints, and what it must refuse. */
 import assert from 'node:assert/strict';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { startServer, type RunningServer } from '../../src/web/server/server.js';
-import { CONFIG, DATASET, INDEX_HTML, METRICS, SECRET, makeFixture, type Fixture } from './fixture.js';
+import { CONFIG, DATASET, INDEX_HTML, METRICS, OTHER_DATASET, OTHER_METRICS, OTHER_STEP, SECRET, makeFixture, type Fixture } from './fixture.js';
 import { rawGet, rawRequest } from './http.js';
 
 let fx: Fixture;
@@ -14,7 +14,7 @@ let packageJson = '';
 
 before(async () => {
   fx = await makeFixture();
-  server = await startServer({ runDir: fx.run, appDir: fx.app, port: 0 });
+  server = await startServer({ runDirs: [fx.run, fx.other], appDir: fx.app, port: 0 });
   packageJson = await readFile(new URL('../../package.json', import.meta.url), 'utf8');
 });
 after(async () => {
@@ -117,6 +117,83 @@ describe('routes', () => {
   });
 });
 
+describe('several models', () => {
+  test('/api/models lists every model with its world and checkpoint; the first is the default', async () => {
+    const r = await get('/api/models');
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    assert.deepEqual(await r.json(), [
+      { name: 'my-run', world: 'rooms', step: 10, checkpoint: '000000010', default: true, run: '/api/models/my-run' },
+      { name: 'sm7-run', world: 'shepard-metzler-7', step: OTHER_STEP, checkpoint: '000000005', default: false, run: '/api/models/sm7-run' },
+    ]);
+  });
+
+  test('/api/models/NAME describes that model, with its files under /models/NAME/', async () => {
+    const mine = await (await get('/api/models/my-run')).json();
+    assert.deepEqual(mine, {
+      name: 'my-run', config: CONFIG, dataset: DATASET, step: 10, checkpoint: '000000010', weights: '/models/my-run/weights.safetensors', metrics: '/models/my-run/metrics.jsonl',
+    });
+    const other = await (await get('/api/models/sm7-run')).json();
+    assert.deepEqual(other, {
+      name: 'sm7-run', config: CONFIG, dataset: OTHER_DATASET, step: OTHER_STEP, checkpoint: '000000005', weights: '/models/sm7-run/weights.safetensors', metrics: '/models/sm7-run/metrics.jsonl',
+    });
+  });
+
+  test('/models/NAME/{weights.safetensors,metrics.jsonl,config.json} are that model\'s files; /run/* stays the first model\'s', async () => {
+    for (const [name, dir, step, metrics] of [['my-run', fx.run, 10, METRICS], ['sm7-run', fx.other, OTHER_STEP, OTHER_METRICS]] as const) {
+      const w = await get(`/models/${name}/weights.safetensors`);
+      assert.equal(w.status, 200, name);
+      assert.equal(w.headers.get('x-gqn-step'), String(step));
+      const checkpoint = String(step).padStart(9, '0');
+      assert.deepEqual(new Uint8Array(await w.arrayBuffer()), new Uint8Array(await readFile(join(dir, 'checkpoints', checkpoint, 'model.safetensors'))));
+      assert.equal(await (await get(`/models/${name}/metrics.jsonl`)).text(), metrics);
+      assert.deepEqual(await (await get(`/models/${name}/config.json`)).json(), CONFIG);
+    }
+    const first = await get('/run/weights.safetensors');
+    assert.equal(first.headers.get('x-gqn-step'), '10');
+    await first.arrayBuffer();
+  });
+
+  test('an unknown model or file is a 404 naming what is served', async () => {
+    for (const path of ['/api/models/nope', '/models/nope/config.json', '/api/models/secret.txt', '/models/app/config.json']) {
+      const r = await get(path);
+      assert.equal(r.status, 404, path);
+      assert.match(((await r.json()) as { error: string }).error, /no model named .*\/api\/models lists/, path);
+    }
+    for (const path of ['/models/', '/models/my-run', '/models/my-run/', '/models/my-run/dataset.json', '/models/sm7-run/optimizer.safetensors', '/models/my-run/checkpoints/latest.json', '/api/models/my-run/config.json', '/models/app/index.html']) {
+      const r = await get(path);
+      assert.equal(r.status, 404, path);
+      assert.match(((await r.json()) as { error: string }).error, /not found/, path);
+    }
+  });
+
+  test('a broken model folder shows in the list with its error; the others still load', async () => {
+    const latest = join(fx.other, 'checkpoints', 'latest.json');
+    const good = await readFile(latest, 'utf8');
+    try {
+      await writeFile(latest, JSON.stringify({ step: 5, dir: '../../x' }));
+      const list = (await (await get('/api/models')).json()) as { name: string; step: number | null; error?: string }[];
+      assert.equal(list[0].step, 10);
+      assert.equal(list[1].step, null);
+      assert.match(list[1].error ?? '', /field dir/);
+      assert.equal((await get('/models/sm7-run/weights.safetensors')).status, 500);
+    } finally {
+      await writeFile(latest, good);
+    }
+  });
+
+  test('model names must be distinct and URL-safe; the error names the folders', async () => {
+    const twin = join(fx.root, 'elsewhere', 'my-run');
+    const odd = join(fx.root, 'my run');
+    await mkdir(join(fx.root, 'elsewhere'));
+    await cp(fx.run, twin, { recursive: true });
+    await cp(fx.run, odd, { recursive: true });
+    await assert.rejects(startServer({ runDirs: [fx.run, twin], appDir: fx.app }), (e: Error) => e.message.includes(fx.run) && e.message.includes(twin) && /same name my-run/.test(e.message));
+    await assert.rejects(startServer({ runDirs: [fx.run, odd], appDir: fx.app }), (e: Error) => e.message.includes(odd) && /expected letters, digits/.test(e.message));
+    await assert.rejects(startServer({ runDirs: [], appDir: fx.app }), /at least one/);
+  });
+});
+
 describe('a run being trained', () => {
   test('a new latest.json shows up on the next request; an unchanged checkpoint is a 304', async () => {
     const first = await get('/run/weights.safetensors');
@@ -183,6 +260,12 @@ describe('safety', () => {
     '/\\..\\package.json', '/..\\..\\package.json', '/%5c..%5cpackage.json', '/index.html%00.js', '/assets/%00',
     '//etc/passwd', '/%', '/%zz', '/%c0%ae%c0%ae/package.json', '/%ff', 'http://evil/', 'http://127.0.0.1/../package.json', '*',
     'package.json', `/${'a'.repeat(3000)}`, '/up/secret.txt', '/up/my-run/config.json', '/assets/leak.txt', '/.hidden', '/%2ehidden',
+    // The per-model routes: a model name is looked up among the served ones, never joined into a path.
+    '/models/../secret.txt', '/models/%2e%2e/secret.txt', '/models/my-run/../../secret.txt', '/models/my-run/..%2f..%2fsecret.txt',
+    '/models/..%2fsecret.txt/config.json', '/models/secret.txt/config.json', '/models/my-run%2f..%2f..%2fsecret.txt/config.json',
+    '/api/models/..', '/api/models/%2e%2e', '/api/models/../../secret.txt', '/api/models/my-run%2f..', '/api/models/.', '/api/models//my-run',
+    '/models/my-run/checkpoints/000000010/optimizer.safetensors', '/models/sm7-run/checkpoints/000000005/optimizer.safetensors',
+    '/models/sm7-run/..\\secret.txt', '/models/%00/config.json', '/models/.hidden/config.json', '/models/up/secret.txt',
   ];
   for (const target of attempts) {
     test(`GET ${JSON.stringify(target.slice(0, 50))} is a 4xx and leaks nothing`, async () => {

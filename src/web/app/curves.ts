@@ -90,7 +90,9 @@ window.gqnCurves = { points: () => feed?.lines.length ?? 0, refreshed: new Promi
 
 async function start(): Promise<void> {
   const status = document.getElementById('status')!;
-  const run = await fetchRun();
+  // ?model=NAME (the viewer links the model in use): that model's curve; else the default model's.
+  const name = new URLSearchParams(location.search).get('model');
+  const run = await fetchRun(name == null ? '/api/run' : `/api/models/${encodeURIComponent(name)}`);
   document.getElementById('run')!.textContent = `${run.name} · checkpoint step ${run.step}`;
   const metrics = new MetricsFeed(run.metrics);
   feed = metrics;

@@ -1,8 +1,22 @@
-/** What `gqn serve` says about the run it shows (GET /api/run), and fetching from it with clear errors. */
+/** What `gqn serve` says about the models it shows (GET /api/models, /api/models/NAME, /api/run), and fetching from it with clear errors. */
 import type { RunConfig } from '../../train/run-config.js';
 import type { DatasetInfo } from './dataset-info.js';
 
-/** The body of /api/run. */
+/** A row of /api/models (src/web/server/model-set.ts). */
+export interface ModelEntry {
+  name: string;
+  /** The world of its dataset.json, null when it has none. */
+  world: string | null;
+  step: number | null;
+  checkpoint: string | null;
+  /** The model /api/run serves. */
+  default: boolean;
+  /** URL of its RunInfo. */
+  run: string;
+  error?: string;
+}
+
+/** The body of /api/run and /api/models/NAME. */
 export interface RunInfo {
   name: string;
   /** The run's config.json. */
@@ -44,4 +58,12 @@ export async function fetchRun(url = '/api/run'): Promise<RunInfo> {
   const run = (await (await fetchOk(url)).json()) as RunInfo;
   if (run?.config?.model == null) throw new Error(`${url}: no config.model in the answer; is this a gqn run?`);
   return run;
+}
+
+export async function fetchModels(url = '/api/models'): Promise<ModelEntry[]> {
+  const models = (await (await fetchOk(url)).json()) as ModelEntry[];
+  if (!Array.isArray(models) || models.length === 0 || models.some((m) => typeof m?.name !== 'string' || typeof m.run !== 'string')) {
+    throw new Error(`${url}: expected a non-empty list of {name, world, step, run}`);
+  }
+  return models;
 }

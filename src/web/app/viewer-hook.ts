@@ -10,7 +10,9 @@ export interface ViewerState {
   backend: string;
   /** The GL implementation behind webgl (null on other backends). */
   renderer: string | null;
+  /** The model in use (its folder name) and the models the server offers. */
   run: string;
+  models: { name: string; world: string | null }[];
   step: number;
   world: WorldName | undefined;
   scene: number | undefined;
@@ -41,7 +43,7 @@ export interface ViewerHook {
   /** Resolves when the model is loaded and the first view is fully drawn; rejects with the error shown. */
   ready: Promise<void>;
   state(): ViewerState;
-  /** Each resolves once everything the change asked for is drawn. */
+  /** Each resolves once everything the change asked for is drawn; setScene loads the world's model first when it has one. */
   setCamera(camera: Camera): Promise<void>;
   setScene(world: WorldName, index: number): Promise<void>;
   setContext(chosen: boolean[]): Promise<void>;
@@ -74,7 +76,7 @@ export function installHook(viewer: Promise<Viewer>): void {
     ready,
     state: () => now().state(),
     setCamera: (camera) => use((v) => { v.setCamera(camera); return v.settled(); }),
-    setScene: (world, index) => use((v) => { v.loadScene(world, index); return v.settled(); }),
+    setScene: (world, index) => use(async (v) => { await v.show(world, index); return v.settled(); }),
     setContext: (chosen) => use((v) => { v.setContext(chosen); return v.settled(); }),
     settled: () => use((v) => v.settled()),
     predictionPixels: () => now().pixels('prediction'),

@@ -1,7 +1,10 @@
 /**
- * The viewer page (index.html): the run's GQN in the browser. Context views of a scene go into
- * r; a query camera the user steers gets the model's prediction beside the ray-traced truth,
+ * The viewer page (index.html): a served model's GQN in the browser. Context views of a scene go
+ * into r; a query camera the user steers gets the model's prediction beside the ray-traced truth,
  * more prior samples, their per-pixel spread, PSNR and the Bayesian surprise of the true view.
+ * The server may offer several models (/api/models), one per world: choosing a world that has a
+ * model loads that model (its weights and its dataset's settings); a world without one is shown
+ * to the model in use, with a note that it was not trained on it.
  *
  * Work per camera change runs in a latest-wins loop: while the user drags, only the prediction
  * is computed for the newest camera; samples, uncertainty and surprise follow once the camera
@@ -13,15 +16,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BROWSER_BACKENDS, type EngineInfo } from '../../engine/engine-options.js';
 import { setupBrowserEngine } from '../../engine/setup-browser.js';
 import { psnr } from '../../eval/image-metrics.js';
-import type { GQN } from '../../models/gqn/gqn.js';
 import { WORLD_NAMES, isWorldName, type Camera, type WorldName } from '../../scenes/index.js';
 import { isSoftwareGl, webglRenderer } from './gl-renderer.js';
 import { drawHeat, drawHeatLegend, drawRgb } from './image-canvas.js';
-import { loadModel } from './model.js';
+import { fetchModel, type PageModel } from './model.js';
 import { benchPredictor, Predictor } from './predictor.js';
 import { queryCameraFor, stepsAround, type ArrowKey, type QueryCamera } from './query-camera.js';
-import { datasetOf, type DatasetInfo } from './dataset-info.js';
-import { fetchRun, type RunInfo } from './run-info.js';
+import { fetchModels, type ModelEntry } from './run-info.js';
 import { cameraRow, makeSceneViews, truthView, viewpointOf, type SceneViews } from './scene-views.js';
 import { pixelStd } from './uncertainty.js';
 import { installHook, type ViewerState } from './viewer-hook.js';
@@ -44,8 +45,25 @@ const $ = <T extends HTMLElement>(id: string) => {
   return el as T;
 };
 
+/** A loaded model and the Predictor the viewer runs it through. */
+interface InUse extends PageModel {
+  predictor: Predictor;
+}
+
+function use(loaded: PageModel): InUse {
+  return { ...loaded, predictor: new Predictor(loaded.model, SAMPLES, NOISE_SEED) };
+}
+
 class Viewer {
   private views!: SceneViews;
+  /** The model shown; replaced only between runs of the loop (see show). */
+  private current: InUse;
+  /** The model of each world that has one (the first listed, when two share a world). */
+  private readonly worldModels = new Map<string, ModelEntry>();
+  /** World changes run one after another: each may fetch a model. */
+  private showing: Promise<void> | null = null;
+  /** Keeps the loop from starting while the model is being swapped. */
+  private holdLoop = false;
   private chosen: boolean[] = [];
   private query!: QueryCamera;
   private contextChanged = true;
@@ -59,17 +77,90 @@ class Viewer {
   private readonly sampleCanvases: HTMLCanvasElement[] = [];
 
   constructor(
-    readonly run: RunInfo,
-    readonly dataset: DatasetInfo,
-    readonly model: GQN,
-    readonly predictor: Predictor,
+    first: PageModel,
+    readonly models: ModelEntry[],
     readonly engine: EngineInfo,
     readonly renderer: string | null,
-    readonly datasetGuessed: boolean,
-  ) {}
+  ) {
+    this.current = use(first);
+    for (const m of models) if (m.world != null && !this.worldModels.has(m.world)) this.worldModels.set(m.world, m);
+    // A run without dataset.json (world null in the list) still offers the world its data folder names.
+    const own = models.find((m) => m.name === first.run.name);
+    if (own && !this.worldModels.has(first.dataset.world)) this.worldModels.set(first.dataset.world, own);
+    this.drawModel();
+  }
 
+  get run() { return this.current.run; }
+  get dataset() { return this.current.dataset; }
+  get predictor() { return this.current.predictor; }
   get imageSize(): number {
-    return this.model.config.imageSize;
+    return this.current.model.config.imageSize;
+  }
+
+  /** The model offered for `world`, if any. */
+  modelFor(world: string): ModelEntry | undefined {
+    return this.worldModels.get(world);
+  }
+
+  /**
+   * Shows scene `index` of `world`, first loading the world's own model when it has one and it is
+   * not the model in use. Resolves once the switch is done (the scene's update then runs in the loop).
+   */
+  show(world: WorldName, index: number): Promise<void> {
+    const next = (this.showing ?? Promise.resolve()).then(() => this.switchTo(world, index));
+    this.showing = next;
+    void next.finally(() => { if (this.showing === next) this.showing = null; });
+    return next;
+  }
+
+  private async switchTo(world: WorldName, index: number): Promise<void> {
+    const entry = this.modelFor(world);
+    if (entry && entry.name !== this.run.name) {
+      const status = $('status');
+      status.className = 'status';
+      status.textContent = `Loading model ${entry.name} (trained on ${world}, step ${entry.step ?? '?'})…`;
+      let loaded: PageModel;
+      try {
+        loaded = await fetchModel(entry.run);
+      } catch (e) {
+        // Keep the model in use and its scene; the select goes back to the shown world.
+        this.fail(e);
+        if (this.views) ($('world') as HTMLSelectElement).value = this.views.world;
+        return;
+      }
+      // The loop is the only user of the predictor: swap only while it is not running.
+      this.holdLoop = true;
+      try {
+        while (this.running) await new Promise<void>((resolve) => this.waiters.push(resolve));
+        const old = this.current;
+        this.current = use(loaded);
+        old.predictor.dispose();
+        old.model.dispose();
+        this.contextChanged = true;
+      } finally {
+        this.holdLoop = false;
+      }
+      this.drawModel();
+      // A failed earlier switch is over once another model loads.
+      this.error = null;
+      status.textContent = '';
+    }
+    this.loadScene(world, index);
+  }
+
+  /** Header and curves link for the model in use; the world menu says which worlds have a model. */
+  private drawModel(): void {
+    const run = this.run;
+    const soft = isSoftwareGl(this.renderer) ? ' (software GL: ?backend=wasm is faster here)' : '';
+    $('run').textContent = `model ${run.name} · step ${run.step} · ${this.engine.backend}${soft}`;
+    $('run').title = this.renderer ?? '';
+    ($('curves-link') as HTMLAnchorElement).href = `./curves.html?model=${encodeURIComponent(run.name)}`;
+    const select = $('world') as HTMLSelectElement;
+    const shown = select.value || this.dataset.world;
+    select.replaceChildren(...WORLD_NAMES.map((w) => {
+      const m = this.modelFor(w);
+      return new Option(m ? `${w} · model ${m.name}` : w, w, w === shown, w === shown);
+    }));
   }
 
   /** Builds a scene's context views; the query camera starts at its last view (held out of r). */
@@ -82,9 +173,9 @@ class Viewer {
     ($('scene') as HTMLInputElement).value = String(index);
     $('help').textContent = HELP[this.views.scene.camera.kind];
     const size = this.views.settings.size;
-    $('dataset').textContent = `${this.imageSize}x${this.imageSize} model trained on ${this.dataset.world}; views rendered at ${size}x${size}` +
+    $('dataset').textContent = `model ${this.run.name}: ${this.imageSize}x${this.imageSize}, trained on ${this.dataset.world}; views rendered at ${size}x${size}` +
       (world === this.dataset.world ? '' : ` (a ${world} scene: not what the model was trained on)`) +
-      (this.datasetGuessed ? `; dataset settings not reported by the server: assumed ${this.dataset.world} defaults, seed ${this.dataset.seed}` : `, like its dataset (seed ${this.dataset.seed})`);
+      (this.current.guessed ? `; dataset settings not reported by the server: assumed ${this.dataset.world} defaults, seed ${this.dataset.seed}` : `, like its dataset (seed ${this.dataset.seed})`);
     this.drawContexts();
     this.contextChanged = true;
     this.request();
@@ -111,15 +202,16 @@ class Viewer {
     return this.query;
   }
 
-  /** Resolves when every requested update has been drawn. */
-  settled(): Promise<void> {
-    if (!this.running && !this.dirty) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+  /** Resolves when every requested update (a model switch included) has been drawn. */
+  async settled(): Promise<void> {
+    while (this.showing) await this.showing;
+    if (!this.running && !this.dirty) return;
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   private request(): void {
     this.dirty = true;
-    if (!this.running) void this.loop();
+    if (!this.running && !this.holdLoop) void this.loop();
   }
 
   private async loop(): Promise<void> {
@@ -221,6 +313,7 @@ class Viewer {
       backend: this.engine.backend,
       renderer: this.renderer,
       run: this.run.name,
+      models: this.models.map((m) => ({ name: m.name, world: m.world })),
       step: this.run.step,
       world: this.views?.world,
       scene: this.views?.index,
@@ -267,9 +360,9 @@ function wireControls(viewer: Viewer): void {
   const world = $('world') as HTMLSelectElement;
   const scene = $('scene') as HTMLInputElement;
   const sceneIndex = () => Math.max(0, Math.floor(Number(scene.value) || 0));
-  world.addEventListener('change', () => viewer.loadScene(world.value as WorldName, sceneIndex()));
-  scene.addEventListener('change', () => viewer.loadScene(world.value as WorldName, sceneIndex()));
-  $('new-scene').addEventListener('click', () => viewer.loadScene(world.value as WorldName, sceneIndex() + 1));
+  world.addEventListener('change', () => void viewer.show(world.value as WorldName, sceneIndex()));
+  scene.addEventListener('change', () => void viewer.show(world.value as WorldName, sceneIndex()));
+  $('new-scene').addEventListener('click', () => void viewer.show(world.value as WorldName, sceneIndex() + 1));
 
   // Drag either view; pointer capture keeps the drag alive outside the canvas.
   for (const canvas of document.querySelectorAll<HTMLCanvasElement>('canvas.drag')) {
@@ -314,23 +407,20 @@ async function start(): Promise<Viewer> {
     url.searchParams.set('backend', backendSelect.value);
     location.assign(url.href);
   });
-  const [engine, run] = await Promise.all([setupBrowserEngine({ backend, wasmPaths: WASM_PATHS }), fetchRun()]);
+  const [engine, models] = await Promise.all([setupBrowserEngine({ backend, wasmPaths: WASM_PATHS }), fetchModels()]);
   fillSelect(backendSelect, BROWSER_BACKENDS, engine.backend);
-  const { dataset, guessed } = datasetOf(run);
   const renderer = engine.backend === 'webgl' ? webglRenderer() : null;
-  $('run').textContent = `${run.name} · step ${run.step} · ${engine.backend}${isSoftwareGl(renderer) ? ' (software GL: ?backend=wasm is faster here)' : ''}`;
-  $('run').title = renderer ?? '';
-  fillSelect($('world') as HTMLSelectElement, WORLD_NAMES, dataset.world);
-  status.textContent = `Loading weights (step ${run.step})…`;
-  const model = await loadModel(run);
-  const viewer = new Viewer(run, dataset, model, new Predictor(model, SAMPLES, NOISE_SEED), engine, renderer, guessed);
+  const params = new URLSearchParams(location.search);
+  const asked = params.get('world');
+  if (asked != null && !isWorldName(asked)) throw new Error(`?world=${asked}: expected one of ${WORLD_NAMES.join(', ')}`);
+  // ?world= picks that world's model; otherwise (or when it has none) the default model.
+  const entry = models.find((m) => asked != null && m.world === asked) ?? models.find((m) => m.default) ?? models[0];
+  status.textContent = `Loading model ${entry.name} (step ${entry.step ?? '?'})…`;
+  const viewer = new Viewer(await fetchModel(entry.run), models, engine, renderer);
   wireControls(viewer);
   drawHeatLegend($('legend'));
   $('legend-max').textContent = `0 – ${STD_MAX}`;
-  const params = new URLSearchParams(location.search);
-  const world = params.get('world') ?? dataset.world;
-  if (!isWorldName(world)) throw new Error(`?world=${world}: expected one of ${WORLD_NAMES.join(', ')}`);
-  viewer.loadScene(world, Math.max(0, Math.floor(Number(params.get('scene') ?? 0) || 0)));
+  viewer.loadScene(asked ?? viewer.dataset.world, Math.max(0, Math.floor(Number(params.get('scene') ?? 0) || 0)));
   await viewer.settled();
   status.textContent = '';
   return viewer;

@@ -90,14 +90,21 @@ export class RunFiles {
     return { step: latest.step, checkpoint: latest.dir };
   }
 
-  async info(): Promise<RunInfo> {
+  /** The world RUN/dataset.json names, or null when there is no record or it names none. */
+  async world(): Promise<string | null> {
+    const dataset = (await this.readJson('dataset.json').catch(() => undefined)) as { world?: unknown } | undefined;
+    return typeof dataset?.world === 'string' ? dataset.world : null;
+  }
+
+  /** The /api/run body; `base` is the route its files are under ('/run' or '/models/NAME'). */
+  async info(base = '/run'): Promise<RunInfo> {
     // Read on every request too: cheap, and a run restarted in place shows its new config.
     const config = await this.readJson('config.json');
     if (config === undefined) throw new RunFileError(500, 'config.json: cannot read (ENOENT)');
     const dataset = await this.readJson('dataset.json');
     const latest = await this.latest();
     if (!latest) throw new RunFileError(503, `run ${this.name} has no checkpoint yet (checkpoints/latest.json is missing); training writes one every --checkpoint-every steps`);
-    return { name: this.name, config, ...(dataset === undefined ? {} : { dataset }), ...latest, weights: '/run/weights.safetensors', metrics: '/run/metrics.jsonl' };
+    return { name: this.name, config, ...(dataset === undefined ? {} : { dataset }), ...latest, weights: `${base}/weights.safetensors`, metrics: `${base}/metrics.jsonl` };
   }
 
   /** The latest checkpoint's model.safetensors, opened (never optimizer.safetensors). */

@@ -1,11 +1,14 @@
 /**
- * The viewer's HTTP server: the built app (dist/web) and one run's files, read-only.
+ * The viewer's HTTP server: the built app (dist/web) and the files of one or more runs (the
+ * models), read-only.
  *
- *   /                          dist/web/index.html; other files of dist/web by their path
- *   /api/run                   {name, config, step, checkpoint, weights, metrics} of the latest checkpoint
- *   /run/weights.safetensors   the latest checkpoint's model.safetensors
- *   /run/metrics.jsonl         the run's metrics (empty while there are none)
- *   /run/config.json           the run's config
+ *   /                              dist/web/index.html; other files of dist/web by their path
+ *   /api/models                    [{name, world, step, checkpoint, default, run}] of every model
+ *   /api/models/NAME               {name, config, dataset, step, checkpoint, weights, metrics} of model NAME
+ *   /models/NAME/weights.safetensors   its latest checkpoint's model.safetensors
+ *   /models/NAME/metrics.jsonl     its metrics (empty while there are none)
+ *   /models/NAME/config.json       its config
+ *   /api/run, /run/*               the same for the first (default) model
  *
  * GET and HEAD only. Every request target goes through requestPath first; run files come from
  * fixed names (run-files.ts), app files from a realpath-confined lookup (app-files.ts). Documented
@@ -19,11 +22,14 @@ import { buildApp, buildReason } from './app-build.js';
 import { DEFAULT_APP_DIR } from './paths.js';
 import { requestPath } from './request-path.js';
 import { sendError, sendFile, sendJson } from './respond.js';
-import { RunFileError, RunFiles } from './run-files.js';
+import { ModelSet } from './model-set.js';
+import { RunFileError, type RunFiles } from './run-files.js';
 
 export interface ServerOptions {
-  /** A run folder (config.json, metrics.jsonl, checkpoints/). */
-  runDir: string;
+  /** One run folder (config.json, metrics.jsonl, checkpoints/): the same as `runDirs: [runDir]`. */
+  runDir?: string;
+  /** Run folders to serve, each named by its folder name; the first is the default model. */
+  runDirs?: string[];
   /** Default 0: a free port (in-process users, tests and benchmarks, never collide); `gqn serve` passes 8080. */
   port?: number;
   /** Default 127.0.0.1; anything else (0.0.0.0: every interface) only when asked for. */
@@ -69,7 +75,42 @@ const COMMON_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-async function route(req: IncomingMessage, res: ServerResponse, run: RunFiles, app: AppFiles, bound: string): Promise<void> {
+const RUN_FILES = ['weights.safetensors', 'metrics.jsonl', 'config.json'] as const;
+type RunFileName = (typeof RUN_FILES)[number];
+const isRunFile = (name: string): name is RunFileName => (RUN_FILES as readonly string[]).includes(name);
+
+/** Model NAME or a 404 that says where the names are. */
+function model(models: ModelSet, name: string): RunFiles {
+  const run = models.get(name);
+  if (!run) throw new RunFileError(404, `no model named ${JSON.stringify(name.slice(0, 100))}; /api/models lists the models served`);
+  return run;
+}
+
+async function sendRunFile(req: IncomingMessage, res: ServerResponse, run: RunFiles, name: RunFileName): Promise<void> {
+  if (name === 'weights.safetensors') {
+    const { file, latest } = await run.openWeights();
+    await sendFile(req, res, file, {
+      contentType: 'application/octet-stream',
+      // Revalidated each time: the ETag changes with the checkpoint, so an unchanged one is a 304.
+      cacheControl: 'no-cache',
+      etag: ({ size, mtimeMs }) => `"${latest.checkpoint}-${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}"`,
+      headers: { 'X-Gqn-Step': String(latest.step), 'X-Gqn-Checkpoint': latest.checkpoint },
+    });
+    return;
+  }
+  const file = await run.openFile(name);
+  if (file) {
+    await sendFile(req, res, file, { contentType: name === 'config.json' ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8', cacheControl: 'no-store' });
+  } else if (name === 'metrics.jsonl') {
+    // No metrics yet is the normal state of a new run: an empty file, not an error.
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Content-Length': 0, 'Cache-Control': 'no-store' });
+    res.end();
+  } else {
+    sendError(req, res, 404, `run ${run.name} has no config.json`);
+  }
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, models: ModelSet, app: AppFiles, bound: string): Promise<void> {
   for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendError(req, res, 405, `method ${req.method} not allowed: this server only reads (GET, HEAD)`, { Allow: 'GET, HEAD', Connection: 'close' });
@@ -95,38 +136,26 @@ async function route(req: IncomingMessage, res: ServerResponse, run: RunFiles, a
     return;
   }
   const path = target.path;
-  switch (path) {
-    case '/api/run':
-      sendJson(req, res, 200, await run.info());
-      return;
-    case '/run/weights.safetensors': {
-      const { file, latest } = await run.openWeights();
-      await sendFile(req, res, file, {
-        contentType: 'application/octet-stream',
-        // Revalidated each time: the ETag changes with the checkpoint, so an unchanged one is a 304.
-        cacheControl: 'no-cache',
-        etag: ({ size, mtimeMs }) => `"${latest.checkpoint}-${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}"`,
-        headers: { 'X-Gqn-Step': String(latest.step), 'X-Gqn-Checkpoint': latest.checkpoint },
-      });
-      return;
-    }
-    case '/run/metrics.jsonl':
-    case '/run/config.json': {
-      const name = path === '/run/config.json' ? 'config.json' : 'metrics.jsonl';
-      const file = await run.openFile(name);
-      if (file) {
-        await sendFile(req, res, file, { contentType: name === 'config.json' ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8', cacheControl: 'no-store' });
-      } else if (name === 'metrics.jsonl') {
-        // No metrics yet is the normal state of a new run: an empty file, not an error.
-        res.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Content-Length': 0, 'Cache-Control': 'no-store' });
-        res.end();
-      } else {
-        sendError(req, res, 404, `run ${run.name} has no config.json`);
-      }
-      return;
-    }
+  if (path === '/api/models') {
+    sendJson(req, res, 200, await models.list());
+    return;
   }
-  if (path.startsWith('/api/') || path.startsWith('/run/') || !(await app.serve(req, res, path))) {
+  if (path === '/api/run') {
+    sendJson(req, res, 200, await models.first.info('/run'));
+    return;
+  }
+  // Segments never hold '/' here (requestPath refuses %2F), so [^/]+ is one whole segment.
+  const api = /^\/api\/models\/([^/]+)$/.exec(path);
+  if (api) {
+    sendJson(req, res, 200, await model(models, api[1]).info(`/models/${api[1]}`));
+    return;
+  }
+  const file = /^\/(?:run|models\/([^/]+))\/([^/]+)$/.exec(path);
+  if (file && isRunFile(file[2])) {
+    await sendRunFile(req, res, file[1] == null ? models.first : model(models, file[1]), file[2]);
+    return;
+  }
+  if (path.startsWith('/api/') || path.startsWith('/run/') || path.startsWith('/models/') || !(await app.serve(req, res, path))) {
     sendError(req, res, 404, `not found: ${path.slice(0, 200)}`);
   }
 }
@@ -139,7 +168,8 @@ function clientErrorResponse(err: NodeJS.ErrnoException): string {
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const run = await RunFiles.open(opts.runDir);
+  if ((opts.runDir == null) === (opts.runDirs == null)) throw new Error('startServer: pass either runDir or runDirs');
+  const models = await ModelSet.open(opts.runDirs ?? [opts.runDir!]);
   const appDir = opts.appDir ?? DEFAULT_APP_DIR;
   // Only the default app folder can be (re)built: it is the one vite.config.ts writes.
   if (opts.appDir == null) {
@@ -150,7 +180,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
 
   const server = createServer((req, res) => {
-    route(req, res, run, app, host).catch((e: unknown) => {
+    route(req, res, models, app, host).catch((e: unknown) => {
       const status = e instanceof RunFileError ? e.status : 500;
       if (!res.headersSent) sendError(req, res, status, (e as Error).message);
       else res.destroy();
