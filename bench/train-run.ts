@@ -10,7 +10,7 @@ import { setupEngine, shutdownEngine } from '../src/engine/index.js';
 import { preset } from '../src/models/gqn/config.js';
 import { GQN } from '../src/models/gqn/gqn.js';
 import { Adam } from '../src/train/adam.js';
-import { trainStep } from '../src/train/step.js';
+import { trainStep } from '../src/train/gqn-step.js';
 
 const [backend, threads, presetName, batchArg, stepsArg] = process.argv.slice(2);
 await setupEngine({ backend, threads: Number(threads), device: process.argv[7] ?? 'cpu' });

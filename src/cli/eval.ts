@@ -6,7 +6,7 @@ import { SPLITS, type Split } from '../data/layout.js';
 import { checkWasmHeap } from '../engine/heap.js';
 import { evaluateRun, type ContextResult, type EvalReport } from '../eval/evaluate.js';
 import { renderGrid } from '../eval/render-grid.js';
-import { gqnEvalBytes } from '../models/gqn/memory.js';
+import { kindOf } from '../models/registry.js';
 import { readRunConfig } from '../train/run-config.js';
 import { runEngineCommand } from './engine-command.js';
 import { positiveInt } from './options.js';
@@ -74,9 +74,9 @@ export function evalCommand(): Command {
     .option('--out <file>', 'also write the JSON report to this file')
     .option('--skip-corrupt', 'skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping')
     .action((run: string, opts: { data: string; split: Split; scenes: number; batch: number; contexts?: number[]; json?: boolean; out?: string; skipCorrupt?: boolean }, command: Command) => runEngineCommand(command, async (info, g) => {
-      const { model } = await readRunConfig(run);
+      const config = await readRunConfig(run);
       // Every context count's pass stays alive within a batch (one tidy), plus the prior sample.
-      checkWasmHeap(info.backend, gqnEvalBytes(model, opts.batch, 1, (opts.contexts?.length ?? 1) + 1), `--batch ${opts.batch}`);
+      checkWasmHeap(info.backend, kindOf(config).evalBytes(config.model, opts.batch, 1, (opts.contexts?.length ?? 1) + 1), `--batch ${opts.batch}`);
       const report = await evaluateRun(run, {
         data: opts.data, split: opts.split, scenes: opts.scenes, batch: opts.batch, contexts: opts.contexts, seed: g.seed, skipCorrupt: opts.skipCorrupt,
         onProgress: (done, total) => process.stderr.write(`\reval: ${done}/${total} scenes`),
@@ -100,8 +100,8 @@ export function renderCommand(): Command {
     .option('--samples <n>', 'prior samples per row', positiveInt, 3)
     .option('--zoom <n>', 'pixel upscaling', positiveInt, 2)
     .action((run: string, opts: { data: string; out: string; split: Split; scenes: number; context: number; samples: number; zoom: number }, command: Command) => runEngineCommand(command, async (info, g) => {
-      const { model } = await readRunConfig(run);
-      checkWasmHeap(info.backend, gqnEvalBytes(model, opts.scenes, opts.context, opts.samples + 1), `--scenes ${opts.scenes}`);
+      const config = await readRunConfig(run);
+      checkWasmHeap(info.backend, kindOf(config).evalBytes(config.model, opts.scenes, opts.context, opts.samples + 1), `--scenes ${opts.scenes}`);
       const { png, step } = await renderGrid(run, {
         data: opts.data, split: opts.split, scenes: opts.scenes, contextViews: opts.context, samples: opts.samples, zoom: opts.zoom, seed: g.seed,
       });

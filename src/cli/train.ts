@@ -1,12 +1,11 @@
-/** `gqn train`: trains a GQN preset on a dataset folder, with checkpoints and resume. */
+/** `gqn train`: trains a model (`--model`, a kind of src/models/registry.ts) from a preset on a dataset folder, with checkpoints and resume. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 
 import { checkWasmHeap } from '../engine/heap.js';
-import { PRESETS, preset, type ContextFrame, type GqnConfig, type RepresentationKind } from '../models/gqn/config.js';
-import { gqnTrainBytes } from '../models/gqn/memory.js';
+import type { ContextFrame, RepresentationKind } from '../models/gqn/config.js';
+import { DEFAULT_KIND, getModelKind, kindOf, MODEL_KINDS, presetOf, type AnyModelKind, type ModelConfig, type ModelKindName } from '../models/registry.js';
 import { PAPER_ADAM } from '../train/adam.js';
-import { TRAIN_DEFAULTS } from '../train/defaults.js';
 import { readRunConfig, type RunConfig } from '../train/run-config.js';
 import { checkRunToResume } from '../train/run-folder.js';
 import { train, type Metrics } from '../train/trainer.js';
@@ -24,7 +23,7 @@ function contextViews(value: string): number | 'random' {
 }
 
 interface Opts {
-  preset: string; data: string; out: string; steps?: number; batch?: number; resume?: boolean; override?: boolean;
+  model: ModelKindName; preset?: string; data: string; out: string; steps?: number; batch?: number; resume?: boolean; override?: boolean;
   contextViews: number | 'random'; checkpointEvery: number; logEvery: number;
   representation?: RepresentationKind; contextFrame?: ContextFrame;
   sigmaStart?: number; sigmaEnd?: number; sigmaSteps?: number; lrStart?: number; lrEnd?: number; lrSteps?: number;
@@ -32,8 +31,9 @@ interface Opts {
 
 export function trainCommand(): Command {
   return new Command('train')
-    .description('train a GQN on a dataset (gqn-datasets layout) with checkpoints; --resume continues the same curve')
-    .addOption(new Option('--preset <name>', 'model preset').choices(Object.keys(PRESETS)).default('cpu'))
+    .description('train a model (a GQN by default) on a dataset (gqn-datasets layout) with checkpoints; --resume continues the same curve')
+    .addOption(new Option('--model <kind>', 'model kind').choices(MODEL_KINDS).default(DEFAULT_KIND))
+    .option('--preset <name>', `model preset, one of the kind's (${MODEL_KINDS.map((k) => `${k}: ${Object.keys(getModelKind(k).presets).join(', ')}; default ${getModelKind(k).defaultPreset}`).join('. ')})`)
     .requiredOption('--data <dir>', 'dataset folder, e.g. data/shepard-metzler-7 (with train/ inside)')
     .requiredOption('--out <run>', 'run folder (config, checkpoints, metrics)')
     .addOption(new Option('--representation <kind>', "representation network (default: the preset's)").choices(['pool', 'tower', 'pyramid']))
@@ -55,6 +55,7 @@ export function trainCommand(): Command {
       const g = globalOptions(command);
       if (opts.override && !opts.resume) throw new Error('--override: only with --resume (it accepts changes to an existing run\'s config)');
       const config = opts.resume ? await resumeConfig(opts, command) : newConfig(opts, g.seed);
+      const kind = kindOf(config);
       let stop = false;
       // The first signal checkpoints and stops; runEngineCommand handles a second (leave now).
       const onInterrupt = (signal: string) => {
@@ -62,16 +63,17 @@ export function trainCommand(): Command {
         process.stderr.write(`\n${signal}: checkpointing, then stopping (again to quit at once)\n`);
       };
       await runEngineCommand(command, async (info) => {
-      checkWasmHeap(info.backend, gqnTrainBytes(config.model, config.train.batch, 1), `--batch ${config.train.batch}`);
+      checkWasmHeap(info.backend, kind.trainBytes(config.model, config.train.batch, 1), `--batch ${config.train.batch}`);
       process.stderr.write(`gqn train: preset ${config.train.preset} on ${info.backend} (${info.threads} threads), run ${opts.out}\n`);
       const tty = process.stderr.isTTY;
       const bar = tty ? new cliProgress.SingleBar({
-        format: 'step {value}/{total} |{bar}| {sps} steps/s | ETA {eta_formatted} | -ELBO {elbo} | NLL {nll} | KL {kl} | sigma {sigma} | lr {lr}',
+        format: `step {value}/{total} |{bar}| {sps} steps/s | ETA {eta_formatted} | ${kind.metrics.map((s) => `${s.label} {${s.key}}`).join(' | ')} | lr {lr}`,
         etaBuffer: 50, hideCursor: true,
       }, cliProgress.Presets.shades_classic) : null;
-      const fields = (m: Metrics) => ({
-        sps: m.stepsPerSecond.toFixed(2), elbo: m.elbo.toFixed(1), nll: m.nll.toFixed(1), kl: m.kl.toFixed(1),
-        sigma: m.sigma.toFixed(3), lr: m.lr.toExponential(2),
+      const fields = (m: Metrics): Record<string, string> => ({
+        sps: m.stepsPerSecond.toFixed(2),
+        ...Object.fromEntries(kind.metrics.map((s) => [s.key, (m.values[s.key] ?? NaN).toFixed(s.digits)])),
+        lr: m.lr.toExponential(2),
       });
       let started = false;
       const result = await train(opts.out, config, opts.resume === true, {
@@ -90,7 +92,7 @@ export function trainCommand(): Command {
             bar.update(m.step, fields(m));
           } else if (m.step % config.train.logEvery === 0) {
             const f = fields(m);
-            process.stderr.write(`step ${m.step}/${config.train.steps} ${f.sps} steps/s -ELBO ${f.elbo} NLL ${f.nll} KL ${f.kl} sigma ${f.sigma} lr ${f.lr}\n`);
+            process.stderr.write(`step ${m.step}/${config.train.steps} ${f.sps} steps/s ${kind.metrics.map((s) => `${s.label} ${f[s.key]}`).join(' ')} lr ${f.lr}\n`);
           }
         },
       }, { override: opts.override === true }).finally(() => {
@@ -101,8 +103,8 @@ export function trainCommand(): Command {
     });
 }
 
-/** The preset's model with the architecture flags given on the command line. */
-function modelFor(opts: Opts, base: GqnConfig): GqnConfig {
+/** The preset's model with the architecture flags given on the command line (the GQN's). */
+function modelFor(opts: Opts, base: ModelConfig): ModelConfig {
   return {
     ...base,
     ...(opts.representation ? { representation: opts.representation } : {}),
@@ -110,13 +112,21 @@ function modelFor(opts: Opts, base: GqnConfig): GqnConfig {
   };
 }
 
+/** The preset --preset names among the --model kind's (default: the kind's default preset). */
+function presetName(opts: Opts, kind: AnyModelKind): string {
+  return opts.preset ?? kind.defaultPreset;
+}
+
 function newConfig(opts: Opts, seed: number): RunConfig {
-  const d = TRAIN_DEFAULTS[opts.preset];
+  const kind = getModelKind(opts.model);
+  const name = presetName(opts, kind);
+  const { model, train: d } = presetOf(kind, name);
   return {
     format: 'gqn-run/1',
-    model: modelFor(opts, preset(opts.preset)),
+    kind: kind.name,
+    model: modelFor(opts, model),
     train: {
-      preset: opts.preset, data: opts.data, batch: opts.batch ?? d.batch, steps: opts.steps ?? d.steps, seed,
+      preset: name, data: opts.data, batch: opts.batch ?? d.batch, steps: opts.steps ?? d.steps, seed,
       contextViews: opts.contextViews,
       sigma: { start: opts.sigmaStart ?? d.sigma.start, end: opts.sigmaEnd ?? d.sigma.end, steps: opts.sigmaSteps ?? d.sigma.steps },
       lr: { start: opts.lrStart ?? d.lr.start, end: opts.lrEnd ?? d.lr.end, steps: opts.lrSteps ?? d.lr.steps },
@@ -135,12 +145,15 @@ async function resumeConfig(opts: Opts, command: Command): Promise<RunConfig> {
   const given = (key: string) => command.getOptionValueSourceWithGlobals(key) === 'cli';
   const pick = <T>(key: keyof Opts | 'seed', value: T, old: T): T => (given(key) ? value : old);
   const s = saved.train;
+  // The kind the command line asks for (--model, else the run's); a resume refuses another (resume-plan.ts).
+  const kind = given('model') ? getModelKind(opts.model) : kindOf(saved);
   return {
     ...saved,
-    model: modelFor(opts, given('preset') ? preset(opts.preset) : saved.model),
+    ...(given('model') ? { kind: kind.name } : {}),
+    model: modelFor(opts, given('preset') ? presetOf(kind, presetName(opts, kind)).model : saved.model),
     train: {
       ...s,
-      preset: pick('preset', opts.preset, s.preset), data: opts.data,
+      preset: pick('preset', presetName(opts, kind), s.preset), data: opts.data,
       batch: pick('batch', opts.batch!, s.batch), steps: pick('steps', opts.steps!, s.steps),
       seed: pick('seed', globalOptions(command).seed, s.seed), contextViews: pick('contextViews', opts.contextViews, s.contextViews),
       sigma: { start: pick('sigmaStart', opts.sigmaStart!, s.sigma.start), end: pick('sigmaEnd', opts.sigmaEnd!, s.sigma.end), steps: pick('sigmaSteps', opts.sigmaSteps!, s.sigma.steps) },

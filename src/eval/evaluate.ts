@@ -20,9 +20,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { listShards, type Split } from '../data/layout.js';
 import { openReader } from '../data/prefetch.js';
 import { readSceneRecords, viewCount } from '../data/records.js';
-import { loadRun } from '../models/gqn/load-run.js';
 import { deriveSeed } from '../random/rng.js';
-import { linearAt } from '../train/schedules.js';
+import { loadRun } from '../train/load-run.js';
 import { psnr, ssim } from './image-metrics.js';
 import { ViewScoreSums, type SceneViews, type ViewScores } from './view-synthesis.js';
 
@@ -81,7 +80,8 @@ async function viewsPerScene(dir: string, split: Split, skipCorrupt: boolean): P
 
 export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<EvalReport> {
   const { model, config, checkpoint, step } = await loadRun(runDir);
-  const sigma = linearAt(config.train.sigma, step);
+  const objective = model.objective(config.train);
+  const { sigma } = objective.settings(step);
   const s = config.model.imageSize;
   const d = s * s * config.model.imageChannels;
   type Sums = { nll: number; kl: number; psnrPosterior: number; ssimPosterior: number };
@@ -117,17 +117,15 @@ export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<Ev
         const contextView = (a: Float32Array, i: number, j: number) => a.subarray((i * (k - 1) + j) * 7, (i * (k - 1) + j + 1) * 7);
         // The wrong camera: the scene's last context view's camera, never the query's.
         const wrongV = ctxV.slice([0, k - 2], [n, 1]).reshape([n, 7]) as tf.Tensor2D;
-        const zeros = model.noise(n, 0).map((e) => tf.zerosLike(e));
         // Adds the batch's per-image figures for one context set to `acc`; `ctxFrom(i)` is the scene whose contexts scene i got.
         const score = (m: number, ctxImages: tf.Tensor5D, ctxViews: tf.Tensor3D, acc: ReturnType<typeof zero>, stream: string, ctxFrom: (i: number) => number): void => {
           const batch = { contextImages: ctxImages, contextViewpoints: ctxViews, queryImage: query as tf.Tensor4D, queryViewpoint: queryV as tf.Tensor2D };
-          const e = model.elbo(batch, sigma, model.noise(n, deriveSeed(opts.seed, `${stream}-posterior`, seen, m)));
-          const prior = model.sample(e.v, e.r, model.noise(n, deriveSeed(opts.seed, `${stream}-prior`, seen, m)));
-          const priorMean = model.sample(e.v, e.r, zeros);
-          const wrongCamera = model.predict(ctxImages, ctxViews, wrongV, zeros);
+          const e = objective.score(batch, step, deriveSeed(opts.seed, `${stream}-posterior`, seen, m));
+          const [prior, priorMean] = model.predict(ctxImages, ctxViews, queryV as tf.Tensor2D, [deriveSeed(opts.seed, `${stream}-prior`, seen, m), 'mean']);
+          const [wrongCamera] = model.predict(ctxImages, ctxViews, wrongV, ['mean']);
           const nll = e.nll.dataSync();
           const kl = e.kl.dataSync();
-          const post = e.mean.dataSync() as Float32Array;
+          const post = e.reconstruction.dataSync() as Float32Array;
           const [pri, priMean, wrongCam] = [prior, priorMean, wrongCamera].map((t) => t.dataSync() as Float32Array);
           for (let i = 0; i < n; i++) {
             acc.sums.nll += nll[i];

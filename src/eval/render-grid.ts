@@ -7,9 +7,8 @@ import { PNG } from 'pngjs';
 
 import type { Split } from '../data/layout.js';
 import { openReader } from '../data/prefetch.js';
-import { loadRun } from '../models/gqn/load-run.js';
 import { deriveSeed } from '../random/rng.js';
-import { linearAt } from '../train/schedules.js';
+import { loadRun } from '../train/load-run.js';
 
 export interface RenderOptions {
   data: string;
@@ -43,10 +42,10 @@ export async function renderGrid(runDir: string, opts: RenderOptions): Promise<{
     const ctxV = tf.tensor3d(b.contextViewpoints.data, [n, m, 7]);
     const query = tf.tensor4d(b.queryImages.data, [n, s, s, 3]);
     const queryV = tf.tensor2d(b.queryViewpoints.data, [n, 7]);
-    const sigma = linearAt(config.train.sigma, step);
-    const e = model.elbo({ contextImages: ctx, contextViewpoints: ctxV, queryImage: query, queryViewpoint: queryV }, sigma, model.noise(n, deriveSeed(opts.seed, 'render-posterior')));
-    const samples = Array.from({ length: opts.samples }, (_, j) => model.sample(e.v, e.r, model.noise(n, deriveSeed(opts.seed, 'render-prior', j))).dataSync() as Float32Array);
-    const recon = e.mean.dataSync() as Float32Array;
+    const e = model.objective(config.train).score({ contextImages: ctx, contextViewpoints: ctxV, queryImage: query, queryViewpoint: queryV }, step, deriveSeed(opts.seed, 'render-posterior'));
+    const draws = Array.from({ length: opts.samples }, (_, j) => deriveSeed(opts.seed, 'render-prior', j));
+    const samples = model.predict(ctx, ctxV, queryV, draws).map((x) => x.dataSync() as Float32Array);
+    const recon = e.reconstruction.dataSync() as Float32Array;
     const truth = query.dataSync() as Float32Array;
     const ctxData = ctx.dataSync() as Float32Array;
     const d = s * s * 3;

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { Batch } from '../data/reader.js';
-import type { QueryBatch } from '../models/gqn/gqn.js';
+import type { QueryBatch } from '../models/model.js';
 
 export function toQueryBatch(b: Batch): QueryBatch {
   const [bs, q, h, w, c] = b.queryImages.shape;

@@ -11,8 +11,8 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
-import { GQN } from '../models/gqn/gqn.js';
 import { assignTorchWeights } from '../models/layers/torch-weights.js';
+import { kindOf } from '../models/registry.js';
 import { parseSafetensors } from '../models/safetensors.js';
 import { checkCheckpointFiles, latestCheckpoint } from './checkpoint.js';
 import { datasetSettingsOf } from './dataset-record.js';
@@ -82,7 +82,7 @@ export async function exportRun(runDir: string, out: string, opts: { checkpoint?
   const state = await checkCheckpointFiles(dir, ['model.safetensors']);
   const weightsPath = join(dir, 'model.safetensors');
   const weights = await readFile(weightsPath);
-  const model = new GQN(config.model, 0);
+  const model = kindOf(config).create(config.model, 0);
   try {
     // Every name and shape, both ways, against the model config.json describes.
     assignTorchWeights(model.store, parseSafetensors(weights, weightsPath).tensors, weightsPath);

@@ -1,5 +1,6 @@
 /**
- * What a resume may change in a run's config.json. The model never (the weights are its shape);
+ * What a resume may change in a run's config.json. The model never (its kind, and its
+ * configuration: the weights are its shape);
  * `--steps` only to a step past the checkpoint (that is how a run continues); `--data` to another
  * folder holding the same dataset (runs move between machines), judged by the manifest settings,
  * not the path; anything else only with `--override`. Every accepted change is recorded in
@@ -8,6 +9,7 @@
 import { resolve } from 'node:path';
 
 import { settingsDiff, type DatasetSettings } from '../data/manifest.js';
+import { DEFAULT_KIND } from '../models/registry.js';
 import type { RunChange, RunConfig } from './run-config.js';
 
 /** The flag that sets each train field; fields without one are named by their path. */
@@ -63,6 +65,10 @@ export interface ResumePlan {
 /** The config to continue with and the changes to record, or a one-line error. */
 export function planResume(i: ResumeInput): ResumePlan {
   const { saved, requested } = i;
+  const [savedKind, requestedKind] = [saved.kind ?? DEFAULT_KIND, requested.kind ?? DEFAULT_KIND];
+  if (requestedKind !== savedKind) {
+    throw new Error(`--model: the run trains a ${savedKind} model (${i.configPath}), not ${requestedKind}; a resume keeps the run's model`);
+  }
   if (requested.train.preset !== saved.train.preset) {
     throw new Error(`--preset: the run trains preset ${saved.train.preset} (${i.configPath}), not ${requested.train.preset}; a resume keeps the run's model`);
   }

@@ -1,13 +1,13 @@
 /**
- * RUN/config.json: the model configuration and how the run trains, written when the run starts
+ * RUN/config.json: the model's kind and configuration and how the run trains, written when the run starts
  * and when a resume changes it (RunFolder, run-folder.ts, writes it; this reads it).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { validateConfig, type GqnConfig } from '../models/gqn/config.js';
+import { kindOf, type ModelConfig, type ModelKindName } from '../models/registry.js';
+import type { Linear } from '../models/schedules.js';
 import type { AdamOptions } from './adam.js';
-import type { Linear } from './schedules.js';
 
 export interface TrainConfig {
   preset: string;
@@ -17,6 +17,7 @@ export interface TrainConfig {
   seed: number;
   /** Context views per batch: a number, or 'random' for M ~ U{1..K-1}. */
   contextViews: number | 'random';
+  /** The objective's observation noise schedule (the GQN's; src/models/gqn/objective.ts reads it). */
   sigma: Linear;
   lr: Linear;
   adam: AdamOptions;
@@ -35,7 +36,10 @@ export interface RunChange {
 
 export interface RunConfig {
   format: 'gqn-run/1';
-  model: GqnConfig;
+  /** The model's kind in the registry (src/models/registry.ts); absent: 'gqn' (runs made before kinds). */
+  kind?: ModelKindName;
+  /** The kind's configuration (for the GQN: GqnConfig, src/models/gqn/config.ts). */
+  model: ModelConfig;
   train: TrainConfig;
   /** Every change made on resume, oldest first; absent until the first. */
   overrides?: RunChange[];
@@ -60,7 +64,7 @@ export async function readRunConfig(runDir: string): Promise<RunConfig> {
   if (config == null || typeof config !== 'object') throw new Error(`${path}: expected a JSON object, got ${JSON.stringify(config)}`);
   if (config.format !== 'gqn-run/1') throw new Error(`${path}: field format: expected 'gqn-run/1', got ${JSON.stringify(config.format)}`);
   try {
-    validateConfig(config.model);
+    kindOf(config).validate(config.model);
   } catch (e) {
     // The messages name the field (config.hChannels); the user also needs to know which file.
     throw new Error(`${path}: ${(e as Error).message}`, { cause: e });

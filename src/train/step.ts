@@ -1,36 +1,83 @@
 /**
- * One optimisation step: -ELBO and its gradients, a finiteness check, then Adam. A step whose
- * loss or gradient is not finite is rejected (weights and optimizer untouched) and reported.
+ * One optimisation step, in three parts so that a data-parallel run can combine the gradients of
+ * several workers between the first and the last:
+ *
+ *   1. `lossAndGradients`: the objective's loss and scalars on a batch and the loss's gradients;
+ *   2. `checkStep`: the values read back, the gradient norm, and whether all of them are finite;
+ *   3. `applyStep`: the optimizer's update (Adam), only for a finite step.
+ *
+ * A step whose loss, scalars or gradient is not finite is rejected: weights and optimizer are
+ * left untouched (Adam's step count included) and the step is reported. `trainStep` is the three
+ * in a row, as the trainer runs them.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import type { GQN, QueryBatch } from '../models/gqn/gqn.js';
+import type { Model, Objective, QueryBatch } from '../models/model.js';
 import type { Adam } from './adam.js';
 
-export interface StepResult {
-  /** -ELBO, NLL and KL, nats per image, batch means. */
-  elbo: number;
-  nll: number;
-  kl: number;
+/** Part 1's result: tensors, owned by the caller until disposeGradients. */
+export interface Gradients {
+  /** The loss under the objective's lossKey, then the objective's scalars. */
+  values: Record<string, tf.Scalar>;
+  /** The loss's gradient for every weight, by variable name. */
+  grads: tf.NamedTensorMap;
+}
+
+/** Part 2's result. */
+export interface StepCheck {
+  /** The loss and scalars (the GQN: elbo, nll, kl; nats per image, batch means). */
+  values: Record<string, number>;
+  /** The loss (values[lossKey]). */
+  loss: number;
+  /** The gradients' global L2 norm. */
   gradNorm: number;
+  /** True when every value and the norm are finite: the step may be applied. */
+  finite: boolean;
+}
+
+export interface StepResult extends StepCheck {
   applied: boolean;
 }
 
-export function trainStep(model: GQN, adam: Adam, batch: QueryBatch, sigma: number, lr: number, noiseSeed: number): StepResult {
-  const variables = new Map([...model.store.params.values()].map((p) => [p.name, p.variable]));
-  const eps = model.noise(batch.queryImage.shape[0], noiseSeed);
-  let nll: tf.Scalar | null = null;
-  let kl: tf.Scalar | null = null;
+/** 1. The objective on `batch` at training step `step` (random draws from `seed`) and its gradients. */
+export function lossAndGradients(model: Model, objective: Objective, batch: QueryBatch, step: number, seed: number): Gradients {
+  const scalars: Record<string, tf.Scalar> = {};
   const { value, grads } = tf.variableGrads(() => {
-    const e = model.elbo(batch, sigma, eps);
-    nll = tf.keep(tf.mean(e.nll));
-    kl = tf.keep(tf.mean(e.kl));
-    return e.loss;
+    const o = objective.compute(batch, step, seed);
+    for (const [name, t] of Object.entries(o.scalars)) scalars[name] = tf.keep(t);
+    return o.loss;
   }, model.store.variables());
-  const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
-  const [elboV, nllV, klV, normV] = [value, nll!, kl!, gradNorm].map((t: tf.Tensor) => t.dataSync()[0]);
-  const applied = [elboV, nllV, klV, normV].every(Number.isFinite);
-  if (applied) adam.apply(variables, grads, lr);
-  tf.dispose([value, nll!, kl!, gradNorm, ...Object.values(grads), ...eps]);
-  return { elbo: elboV, nll: nllV, kl: klV, gradNorm: normV, applied };
+  return { values: { [objective.lossKey]: value, ...scalars }, grads };
+}
+
+/** 2. Reads the values back and checks them and the gradients' norm for finiteness. */
+export function checkStep(g: Gradients, lossKey: string): StepCheck {
+  const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(g.grads).map((t) => tf.sum(tf.square(t))))));
+  const values = Object.fromEntries(Object.entries(g.values).map(([name, t]) => [name, t.dataSync()[0]]));
+  const gradNorm = norm.dataSync()[0];
+  norm.dispose();
+  const finite = [...Object.values(values), gradNorm].every(Number.isFinite);
+  return { values, loss: values[lossKey], gradNorm, finite };
+}
+
+/** 3. The optimizer's update with learning rate `lr`; call only for a finite step. */
+export function applyStep(model: Model, adam: Adam, grads: tf.NamedTensorMap, lr: number): void {
+  const variables = new Map([...model.store.params.values()].map((p) => [p.name, p.variable]));
+  adam.apply(variables, grads, lr);
+}
+
+export function disposeGradients(g: Gradients): void {
+  tf.dispose([...Object.values(g.values), ...Object.values(g.grads)]);
+}
+
+/** One step: 1, 2, then 3 when the step is finite. */
+export function trainStep(model: Model, objective: Objective, adam: Adam, batch: QueryBatch, step: number, lr: number, seed: number): StepResult {
+  const g = lossAndGradients(model, objective, batch, step, seed);
+  try {
+    const check = checkStep(g, objective.lossKey);
+    if (check.finite) applyStep(model, adam, g.grads, lr);
+    return { ...check, applied: check.finite };
+  } finally {
+    disposeGradients(g);
+  }
 }

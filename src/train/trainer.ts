@@ -1,6 +1,8 @@
 /**
- * The training loop behind `gqn train`: batches from the dataset reader, one `trainStep` each
- * with the annealed sigma and learning rate, metrics to RUN/metrics.jsonl and TensorBoard,
+ * The training loop behind `gqn train`, for a model of any registered kind (src/models/registry.ts):
+ * batches from the dataset reader, one `trainStep` each on the model's objective (which anneals
+ * what is its own, e.g. the GQN's sigma) with the annealed learning rate, metrics to
+ * RUN/metrics.jsonl and TensorBoard,
  * a checkpoint every N steps, at the end, and on SIGINT/SIGTERM. `resume` continues the same
  * curve: weights, Adam's moments and step, the reader's position and the noise stream all come
  * back from the checkpoint, so the resumed run computes what the uninterrupted one would have.
@@ -8,14 +10,14 @@
  * A run whose last REJECTED_LIMIT steps were all rejected stops with an error and saves nothing.
  */
 import { openReader } from '../data/prefetch.js';
-import { GQN } from '../models/gqn/gqn.js';
+import { kindOf } from '../models/registry.js';
+import { linearAt } from '../models/schedules.js';
 import { deriveSeed } from '../random/rng.js';
 import { Adam } from './adam.js';
 import { disposeBatch, toQueryBatch } from './batch.js';
 import { checkpointFiles, loadCheckpoint } from './checkpoint.js';
 import type { RunConfig } from './run-config.js';
 import { startNewRun, startResume } from './run-start.js';
-import { linearAt } from './schedules.js';
 import { trainStep } from './step.js';
 
 /**
@@ -29,14 +31,24 @@ export const REJECTED_LIMIT = 50;
 export interface Metrics {
   step: number;
   time: string;
-  elbo: number;
-  nll: number;
-  kl: number;
-  sigma: number;
+  /**
+   * The objective's loss and scalars, then its settings, by name, in the order of the kind's
+   * `metrics` (the GQN: elbo, nll, kl in nats per image, batch means, then sigma).
+   */
+  values: Record<string, number>;
   lr: number;
   gradNorm: number;
   stepsPerSecond: number;
   rejected: number;
+}
+
+/**
+ * A metrics.jsonl line (and what TensorBoard gets): the values in place, so a GQN run logs
+ * step, time, elbo, nll, kl, sigma, lr, gradNorm, stepsPerSecond, rejected.
+ */
+export function metricsLine(m: Metrics): Record<string, number | string> {
+  const { step, time, values, lr, gradNorm, stepsPerSecond, rejected } = m;
+  return { step, time, ...values, lr, gradNorm, stepsPerSecond, rejected };
 }
 
 export interface TrainHooks {
@@ -74,7 +86,10 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
   const { folder, checkpoint } = start;
   config = start.config;
   const t = config.train;
-  const model = new GQN(config.model, t.seed);
+  const kind = kindOf(config);
+  const model = kind.create(config.model, t.seed);
+  const objective = model.objective(t);
+  const lossLabel = kind.metrics.find((s) => s.key === objective.lossKey)?.label ?? objective.lossKey;
   const adam = new Adam(t.adam);
   let step = 0;
   let rejected = 0;
@@ -123,28 +138,29 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
       const b = await reader.next();
       if (b == null) throw new Error(`${t.data}: the training split ran out of batches`);
       const batch = toQueryBatch(b);
-      const sigma = linearAt(t.sigma, step);
+      const settings = objective.settings(step);
       const lr = linearAt(t.lr, step);
-      const r = trainStep(model, adam, batch, sigma, lr, deriveSeed(t.seed, 'noise', step));
+      const r = trainStep(model, objective, adam, batch, step, lr, deriveSeed(t.seed, 'noise', step));
       disposeBatch(batch);
       step += 1;
       streak = r.applied ? 0 : streak + 1;
       if (!r.applied) {
         rejected += 1;
-        note(`step ${step}: non-finite loss or gradient (-ELBO ${r.elbo}, |g| ${r.gradNorm}); step rejected (${rejected} so far)`);
+        note(`step ${step}: non-finite loss or gradient (${lossLabel} ${r.loss}, |g| ${r.gradNorm}); step rejected (${rejected} so far)`);
       }
       const m: Metrics = {
-        step, time: new Date().toISOString(), elbo: r.elbo, nll: r.nll, kl: r.kl, sigma, lr,
+        step, time: new Date().toISOString(), values: { ...r.values, ...settings }, lr,
         gradNorm: r.gradNorm, stepsPerSecond: (step - startStep) / ((performance.now() - started) / 1000), rejected,
       };
       hooks.onStep?.(m);
       if (step % t.logEvery === 0 || step === t.steps || !r.applied) {
-        await folder.appendMetrics(m);
-        await events.scalars(step, { elbo: m.elbo, nll: m.nll, kl: m.kl, sigma, lr, grad_norm: m.gradNorm, rejected });
+        await folder.appendMetrics(metricsLine(m));
+        await events.scalars(step, { ...m.values, lr, grad_norm: m.gradNorm, rejected });
       }
       if (streak >= (options.rejectedLimit ?? REJECTED_LIMIT) || (streak > 0 && step === t.steps)) {
         const what = streak === step - startStep ? `all ${streak} steps of this session were` : `the last ${streak} steps were all`;
-        throw new Error(`stopped at step ${step}: ${what} rejected (non-finite loss or gradient at lr ${lr}, sigma ${sigma}: the weights diverged); nothing saved, ${held()}; resume with a lower --lr-start/--lr-end and --override`);
+        const at = [`lr ${lr}`, ...Object.entries(settings).map(([k, v]) => `${k} ${v}`)].join(', ');
+        throw new Error(`stopped at step ${step}: ${what} rejected (non-finite loss or gradient at ${at}: the weights diverged); nothing saved, ${held()}; resume with a lower --lr-start/--lr-end and --override`);
       }
       if (step % t.checkpointEvery === 0 && step < t.steps) {
         if (streak === 0) await save();

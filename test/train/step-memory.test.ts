@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
 import { GQN } from '../../src/models/gqn/gqn.js';
 import { Adam, PAPER_ADAM } from '../../src/train/adam.js';
-import { trainStep } from '../../src/train/step.js';
+import { trainStep } from '../../src/train/gqn-step.js';
 import { TINY } from '../models/tiny-config.js';
 
 before(async () => {

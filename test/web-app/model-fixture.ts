@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
 
 import { psnr } from '../../src/eval/image-metrics.js';
 import type { GQN } from '../../src/models/gqn/gqn.js';
-import { loadRun } from '../../src/models/gqn/load-run.js';
+import { loadRun } from '../../src/train/load-run.js';
 import { datasetOf, type DatasetInfo } from '../../src/web/app/dataset-info.js';
 import { Predictor } from '../../src/web/app/predictor.js';
 import type { RunInfo } from '../../src/web/app/run-info.js';

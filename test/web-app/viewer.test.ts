@@ -17,7 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 
 import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
 import { psnr } from '../../src/eval/image-metrics.js';
-import { loadRun } from '../../src/models/gqn/load-run.js';
+import { loadRun } from '../../src/train/load-run.js';
 import { isWorldName } from '../../src/scenes/index.js';
 import { cameraRow } from '../../src/web/app/scene-views.js';
 import { modelFolders } from '../../src/web/server/model-set.js';

@@ -7,23 +7,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ParamStore } from '../layers/params.js';
+import type { Draw, Model, ObjectiveSettings, QueryBatch } from '../model.js';
+import { linearAt } from '../schedules.js';
 import { validateConfig, type GqnConfig } from './config.js';
 import { gaussianNll } from './gaussian.js';
 import { Generator } from './generator.js';
+import { GqnObjective } from './objective.js';
 import { toQueryFrame } from './query-frame.js';
 import { makeRepresentation, type Representation } from './representation.js';
 
-/** One training batch: B scenes, M context views each, one query view each. */
-export interface QueryBatch {
-  /** Context images [B, M, S, S, C] in [0, 1]. */
-  contextImages: tf.Tensor5D;
-  /** Context viewpoints [B, M, 7]. */
-  contextViewpoints: tf.Tensor3D;
-  /** Query image [B, S, S, C]. */
-  queryImage: tf.Tensor4D;
-  /** Query viewpoint [B, 7]. */
-  queryViewpoint: tf.Tensor2D;
-}
+export type { QueryBatch } from '../model.js';
 
 export interface Elbo {
   /** -ELBO averaged over the batch: the training loss. */
@@ -46,7 +39,8 @@ export interface Conditioning {
   v: tf.Tensor2D;
 }
 
-export class GQN {
+export class GQN implements Model {
+  readonly kind = 'gqn';
   readonly store: ParamStore;
   readonly representation: Representation;
   readonly generator: Generator;
@@ -116,12 +110,27 @@ export class GQN {
     return tf.tidy(() => this.generator.generate(v, r, eps));
   }
 
-  /** The query view drawn from the prior given the context: condition, then sample. */
-  predict(contextImages: tf.Tensor5D, contextViewpoints: tf.Tensor3D, queryViewpoint: tf.Tensor2D, eps: tf.Tensor4D[]): tf.Tensor4D {
+  /** Zeros for the L latent steps: with them each z_l is its prior's mean. */
+  private meanNoise(batch: number): tf.Tensor4D[] {
+    const g = this.generator.grid;
+    return Array.from({ length: this.config.steps }, () => tf.zeros([batch, g, g, this.config.zChannels]) as tf.Tensor4D);
+  }
+
+  /**
+   * Query views drawn from the prior given the context (Model.predict): condition once, then one
+   * image per draw ('mean': every z_l at its prior's mean; a number: `noise(B, seed)`).
+   */
+  predict(contextImages: tf.Tensor5D, contextViewpoints: tf.Tensor3D, queryViewpoint: tf.Tensor2D, draws: readonly Draw[]): tf.Tensor4D[] {
     return tf.tidy(() => {
       const { r, v } = this.condition(contextImages, contextViewpoints, queryViewpoint);
-      return this.generator.generate(v, r, eps);
+      const b = queryViewpoint.shape[0];
+      return draws.map((d) => this.generator.generate(v, r, d === 'mean' ? this.meanNoise(b) : this.noise(b, d)));
     });
+  }
+
+  /** The negative ELBO with sigma annealed by the run's schedule (objective.ts). */
+  objective(settings: ObjectiveSettings): GqnObjective {
+    return new GqnObjective(this, (step) => linearAt(settings.sigma, step));
   }
 
   dispose(): void {

@@ -1,6 +1,8 @@
 /**
  * Annealing schedules of the paper: linear from `start` to `end` over `steps`, then constant.
- * sigma: 2.0 -> 0.7 over 2e5 steps; learning rate: 5e-4 -> 5e-5 over 1.6e6 steps.
+ * sigma: 2.0 -> 0.7 over 2e5 steps; learning rate: 5e-4 -> 5e-5 over 1.6e6 steps. Here, beside
+ * the models, because both the trainer (the learning rate) and a model's objective (the GQN's
+ * sigma, src/models/gqn/objective.ts) read them.
  */
 export interface Linear {
   start: number;
