@@ -23,7 +23,7 @@ function contextViews(value: string): number | 'random' {
 }
 
 interface Opts {
-  model: ModelKindName; preset?: string; data: string; out: string; steps?: number; batch?: number; resume?: boolean; override?: boolean;
+  model: ModelKindName; preset?: string; data: string; out: string; steps?: number; batch?: number; resume?: boolean; override?: boolean; skipCorrupt?: boolean;
   contextViews: number | 'random'; checkpointEvery: number; logEvery: number;
   representation?: RepresentationKind; contextFrame?: ContextFrame;
   sigmaStart?: number; sigmaEnd?: number; sigmaSteps?: number; lrStart?: number; lrEnd?: number; lrSteps?: number;
@@ -42,6 +42,7 @@ export function trainCommand(): Command {
     .option('--batch <n>', 'scenes per batch', positiveInt)
     .option('--resume', 'continue the run in --out from its latest checkpoint (a new run needs an empty or absent --out)')
     .option('--override', 'with --resume: accept flags that differ from the run\'s config.json, recording each change there')
+    .option('--skip-corrupt', 'skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping')
     .option('--context-views <n|random>', "context views per batch, or 'random' for M ~ U{1..K-1}", contextViews, 'random')
     .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 500)
     .option('--log-every <n>', 'steps between metric lines', positiveInt, 10)
@@ -95,10 +96,11 @@ export function trainCommand(): Command {
             process.stderr.write(`step ${m.step}/${config.train.steps} ${f.sps} steps/s ${kind.metrics.map((s) => `${s.label} ${f[s.key]}`).join(' ')} lr ${f.lr}\n`);
           }
         },
-      }, { override: opts.override === true }).finally(() => {
+      }, { override: opts.override === true, skipCorrupt: opts.skipCorrupt === true }).finally(() => {
         if (bar && started) bar.stop();
       });
-      process.stderr.write(`gqn train: stopped at step ${result.step}${result.stoppedEarly ? ' (interrupted)' : ''}; ${result.rejected} steps rejected; checkpoint ${result.lastCheckpoint}\n`);
+      const skipped = opts.skipCorrupt ? `; ${result.skippedRecords} corrupt records skipped` : '';
+      process.stderr.write(`gqn train: stopped at step ${result.step}${result.stoppedEarly ? ' (interrupted)' : ''}; ${result.rejected} steps rejected${skipped}; checkpoint ${result.lastCheckpoint}\n`);
       }, { onInterrupt });
     });
 }

@@ -65,6 +65,8 @@ export interface TrainOptions {
   override?: boolean;
   /** Consecutive rejected steps that stop the run (default REJECTED_LIMIT). */
   rejectedLimit?: number;
+  /** Skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping. */
+  skipCorrupt?: boolean;
 }
 
 export interface TrainResult {
@@ -72,6 +74,8 @@ export interface TrainResult {
   rejected: number;
   stoppedEarly: boolean;
   lastCheckpoint: string | null;
+  /** Corrupt records skipped in this session (with skipCorrupt). */
+  skippedRecords: number;
 }
 
 /**
@@ -113,7 +117,9 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
   const reader = openReader({
     dir: t.data, split: 'train', batchSize: t.batch, contextViews: t.contextViews, queryViews: 1,
     seed: t.seed, imageSize: config.model.imageSize, resume: readerState as never, prefetch: 2,
+    skipCorrupt: options.skipCorrupt === true,
   });
+  let skippedSeen = 0;
   let lastCheckpoint: string | null = checkpoint?.dir ?? null;
   const save = async () => {
     lastCheckpoint = await folder.saveCheckpoint(step, checkpointFiles(model.store, adam, {
@@ -136,6 +142,7 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
         break;
       }
       const b = await reader.next();
+      for (; skippedSeen < reader.corrupt.length; skippedSeen++) note(`skipped a corrupt record (--skip-corrupt): ${reader.corrupt[skippedSeen].message}`);
       if (b == null) throw new Error(`${t.data}: the training split ran out of batches`);
       const batch = toQueryBatch(b);
       const settings = objective.settings(step);
@@ -175,5 +182,5 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
     model.dispose();
     await folder.release();
   }
-  return { step, rejected, stoppedEarly, lastCheckpoint };
+  return { step, rejected, stoppedEarly, lastCheckpoint, skippedRecords: reader.corrupt.length };
 }
