@@ -115,7 +115,9 @@ describe('browser viewer', { skip }, () => {
     assert.equal(s.run, 'default', 'without ?world= the default model');
     assert.deepEqual(s.models, [{ name: 'default', world: 'rooms' }, { name: TINY_WORLD, world: TINY_WORLD }]);
     assert.equal(s.imageSize, 32);
-    assert.equal(s.renderSize, 64);
+    // Views are rendered at the dataset's own size (dataset.json), then fitted to the model's.
+    const { size } = JSON.parse(await readFile(join(runDir, 'dataset.json'), 'utf8')) as { size: number };
+    assert.equal(s.renderSize, size);
     assert.ok(s.predictions >= 1);
     assert.ok(s.surprise != null && s.surprise >= 0, `surprise ${s.surprise}`);
     assert.equal(s.context.filter(Boolean).length, s.views.length - 1);
