@@ -16,7 +16,7 @@
  *
  * The render grid next to it in the README is `gqn render`:
  *
- *   node bin/gqn.js render models/default --data /root/gqn/data/rooms --scenes 4 --context 3 --samples 3 --zoom 3 --out docs/images/rooms-grid.png
+ *   node bin/gqn.js render models/default --data data/heldout/rooms --scenes 5 --context 3 --samples 3 --zoom 4 --out docs/images/rooms-grid.png
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
