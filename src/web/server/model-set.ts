@@ -7,26 +7,14 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import type { ModelEntry } from '../app/run-info.js';
 import { RunFileError, RunFiles } from './run-files.js';
 
 /** Plain file-name characters, no leading dot: safe in a URL path segment as is. */
 const MODEL_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$/;
 
-/** One row of /api/models. */
-export interface ModelEntry {
-  name: string;
-  /** The world of RUN/dataset.json; null when the run has no readable dataset record naming one. */
-  world: string | null;
-  /** The latest checkpoint; null while there is none (or latest.json is broken: see error). */
-  step: number | null;
-  checkpoint: string | null;
-  /** The model /api/run and /run/* serve. */
-  default: boolean;
-  /** Where its description (the /api/run body for this model) is. */
-  run: string;
-  /** Why its checkpoint cannot be served, when it cannot. */
-  error?: string;
-}
+/** One row of /api/models: the page's own type (src/web/app/run-info.ts), so both sides agree. */
+export type { ModelEntry } from '../app/run-info.js';
 
 export class ModelSet {
   private readonly byName: Map<string, RunFiles>;
