@@ -79,3 +79,21 @@ test('export refuses truncated or mismatched weights, naming the file', async ()
   await assert.rejects(exportRun(copy, join(dir, 'out-mismatched')), /damaged\/checkpoints\/000000001\/model\.safetensors: .*(shape|tensor)/);
   await assert.rejects(stat(join(dir, 'out-mismatched')), 'nothing was written');
 });
+
+test('the committed models and training runs hold no machine path in their text files', async () => {
+  const root = new URL('../../', import.meta.url).pathname;
+  const texts: string[] = [];
+  for (const top of ['models', 'training']) {
+    for (const name of await readdir(join(root, top)).catch(() => [] as string[])) {
+      for (const file of ['config.json', 'dataset.json', 'export.json', 'checkpoints/latest.json']) {
+        const path = join(root, top, name, file);
+        const text = await readFile(path, 'utf8').catch(() => null);
+        if (text == null) continue;
+        texts.push(path);
+        // An absolute POSIX path or a Windows drive path inside a JSON string.
+        assert.doesNotMatch(text, /"(\/(?:home|work|tmp|root|Users|mnt|var)\/|[A-Za-z]:\\\\)/, `${top}/${name}/${file} holds a machine path`);
+      }
+    }
+  }
+  assert.ok(texts.some((p) => p.includes('models/default')), 'models/default/config.json was read');
+});
