@@ -6,19 +6,20 @@
 import { GQN } from '../models/gqn/gqn.js';
 import type { Model } from '../models/model.js';
 import { loadRun } from '../train/load-run.js';
+import type { GqnRunConfig } from '../train/run-config.js';
 import { evaluateScenes, type EvalOptions, type EvalReport, type TrainedGqn } from './scene-eval.js';
 
 export type { ContextResult, EvalOptions, EvalReport } from './scene-eval.js';
 
 /** The run's latest checkpoint as a GQN, or an error naming the run's kind. */
-export async function loadGqnRun(runDir: string): Promise<TrainedGqn> {
+export async function loadGqnRun(runDir: string): Promise<TrainedGqn & { config: GqnRunConfig }> {
   const loaded = await loadRun(runDir);
   const model: Model<unknown> = loaded.model;
   if (!(model instanceof GQN)) {
     model.dispose();
     throw new Error(`${runDir}: a ${model.kind} run; expected a gqn run`);
   }
-  return { ...loaded, model, config: loaded.config as TrainedGqn['config'] };
+  return { ...loaded, model, config: loaded.config as GqnRunConfig };
 }
 
 export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<EvalReport> {

@@ -12,9 +12,12 @@
  */
 import { GQN_KIND } from './gqn/kind.js';
 import type { KindFlag, Model, ModelKind } from './model.js';
+import { CVAE_KIND, VAE_KIND } from './vae/kind.js';
 
 const KINDS = {
   gqn: GQN_KIND,
+  vae: VAE_KIND,
+  cvae: CVAE_KIND,
 } as const;
 
 export type ModelKindName = keyof typeof KINDS;

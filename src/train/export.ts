@@ -64,7 +64,7 @@ function portable(config: RunConfig): RunConfig {
     ...(config.overrides
       ? { overrides: config.overrides.map((c) => (c.field === 'train.data' ? { ...c, old: name(c.old), new: name(c.new) } : c)) }
       : {}),
-  };
+  } as RunConfig;
 }
 
 /**

@@ -45,6 +45,8 @@ export type RunConfigOf<N extends ModelKindName> = {
 
 /** A run's config.json, of any registered kind (narrow on `kind`). */
 export type RunConfig = { [N in ModelKindName]: RunConfigOf<N> }[ModelKindName];
+/** A GQN run's config.json (what the viewer shows). */
+export type GqnRunConfig = RunConfigOf<'gqn'>;
 /** config.json's `train` of any kind. */
 export type TrainConfig = RunConfig['train'];
 

@@ -8,8 +8,11 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { deriveSeed } from '../../random/rng.js';
 
-/** conv: tfjs [kh, kw, in, out] <-> torch [out, in, kh, kw]; convT: [kh, kw, out, in] <-> [in, out, kh, kw]. */
-export type Layout = 'conv' | 'convTranspose' | 'vector';
+/**
+ * conv: tfjs [kh, kw, in, out] <-> torch [out, in, kh, kw]; convT: [kh, kw, out, in] <-> [in, out, kh, kw];
+ * linear: tfjs [in, out] (x W) <-> torch [out, in] (nn.Linear's weight).
+ */
+export type Layout = 'conv' | 'convTranspose' | 'linear' | 'vector';
 
 export interface Param {
   name: string;
@@ -60,9 +63,11 @@ export class ParamStore {
 
 /** Permutation from tfjs layout to torch layout (its own inverse for 4-D conv layouts). */
 export function toTorchPerm(layout: Layout): number[] | null {
+  if (layout === 'linear') return [1, 0];
   return layout === 'vector' ? null : [3, 2, 0, 1];
 }
 
 export function fromTorchPerm(layout: Layout): number[] | null {
+  if (layout === 'linear') return [1, 0];
   return layout === 'vector' ? null : [2, 3, 1, 0];
 }
