@@ -62,8 +62,7 @@ function digitsOf(trained: TrainedVae, o: DigitGridOptions): { rows: Float32Arra
       const y = oneHot(labels);
       return Array.from({ length: n }, (_, j) => {
         const eps = o.grid === 'classes' ? tf.tile(model.noise(1, deriveSeed(o.seed, 'render-column', j)), [ROWS, 1]) : model.noise(ROWS, deriveSeed(o.seed, 'render-column', j));
-        const p = model.priorOf(y);
-        const z = tf.add(p.mu, tf.mul(tf.exp(tf.mul(0.5, p.logVar)), eps)) as tf.Tensor2D;
+        const z = model.reparameterise(model.priorOf(y), eps as tf.Tensor2D);
         return tf.sigmoid(model.decode(z, y)).dataSync() as Float32Array;
       });
     });
@@ -85,7 +84,7 @@ function digitsOf(trained: TrainedVae, o: DigitGridOptions): { rows: Float32Arra
         offsets[(r * n + c) * model.config.zSize + j] = values[c];
       }
     }
-    const z = tf.add(p.mu, tf.mul(tf.exp(tf.mul(0.5, p.logVar)), tf.tensor2d(offsets, [n * n, model.config.zSize]))) as tf.Tensor2D;
+    const z = model.reparameterise(p, tf.tensor2d(offsets, [n * n, model.config.zSize]));
     return tf.sigmoid(model.decode(z, y)).dataSync() as Float32Array;
   });
   const cells = split(images, n * n);
@@ -114,5 +113,6 @@ export function drawDigitGrid(trained: TrainedVae, o: DigitGridOptions): { png: 
       }
     }
   }));
-  return { png: PNG.sync.write(png), caption };
+  // Greyscale: a third of the bytes of RGBA for the same picture.
+  return { png: PNG.sync.write(png, { colorType: 0 }), caption };
 }

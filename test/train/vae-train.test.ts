@@ -81,10 +81,13 @@ test('eval: -ELBO = NLL + KL over the 1,000 held-out digits, 100 per class, the 
     assert.ok(Math.abs(r.elbo - (r.nll + r.kl)) < 1e-9 * r.elbo);
     assert.ok(Math.abs(r.elbo - r.byClass.reduce((s, c) => s + c.elbo, 0) / 10) < 1e-9 * r.elbo, 'equal classes: the mean of the class means');
     assert.ok(Math.abs(r.elboBitsPerPixel - r.elbo / (784 * Math.LN2)) < 1e-12);
-    assert.ok(r.kl > 0 && r.nll > 0);
+    assert.ok(r.kl > 0 && r.nll > r.nllFloor && r.nllFloor > 0);
     assert.match(text, /test split of the mnist package's digits: 1000 digits/);
-    // The posterior noise comes from --seed: the same seed and batch give the same report.
+    // Each digit's posterior noise comes from --seed and the digit: the same report for the same seed, whatever the batch.
     assert.deepEqual((await kind.evaluation.run(trained, evalOptions())).json, r);
+    const other = (await kind.evaluation.run(trained, evalOptions({ batch: 128 }))).json as DigitEvalReport;
+    assert.ok(Math.abs(other.elbo - r.elbo) < 1e-6 * r.elbo, `${other.elbo} vs ${r.elbo}`);
+    assert.notEqual(((await kind.evaluation.run(trained, evalOptions({ seed: 2 }))).json as DigitEvalReport).elbo, r.elbo);
     const train = (await kind.evaluation.run(trained, evalOptions({ split: 'train' }))).json as DigitEvalReport;
     assert.equal(train.digits, 9000);
   } finally {

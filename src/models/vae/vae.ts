@@ -119,6 +119,11 @@ export class VAE implements Model<DigitBatch> {
     });
   }
 
+  /** z = mu + exp(logVar / 2) * eps: a draw of N(mu, diag exp(logVar)) that gradients pass through to mu and logVar (the reparameterisation). */
+  reparameterise(g: Gaussian, eps: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.add(g.mu, tf.mul(tf.exp(tf.mul(0.5, g.logVar)), eps)));
+  }
+
   /** Standard normal noise eps [B, zSize], seeded. */
   noise(batch: number, seed: number): tf.Tensor2D {
     return tf.randomNormal([batch, this.config.zSize], 0, 1, 'float32', seed) as tf.Tensor2D;
@@ -128,7 +133,7 @@ export class VAE implements Model<DigitBatch> {
   elbo(batch: DigitBatch, eps: tf.Tensor2D): Elbo {
     return tf.tidy(() => {
       const q = this.encode(batch.x, batch.y);
-      const z = tf.add(q.mu, tf.mul(tf.exp(tf.mul(0.5, q.logVar)), eps)) as tf.Tensor2D;
+      const z = this.reparameterise(q, eps);
       const logits = this.decode(z, batch.y);
       const nll = bernoulliNll(batch.x, logits);
       const p = this.priorOf(batch.y);
@@ -146,7 +151,7 @@ export class VAE implements Model<DigitBatch> {
     return tf.tidy(() => {
       const p = this.priorOf(y);
       return draws.map((d) => {
-        const z = d === 'mean' ? p.mu : tf.add(p.mu, tf.mul(tf.exp(tf.mul(0.5, p.logVar)), this.noise(y.shape[0], d))) as tf.Tensor2D;
+        const z = d === 'mean' ? p.mu : this.reparameterise(p, this.noise(y.shape[0], d));
         return tf.sigmoid(this.decode(z, y));
       });
     });
