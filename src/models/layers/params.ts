@@ -41,6 +41,16 @@ export class ParamStore {
     return variable;
   }
 
+  /** A parameter filled with `value` (PyTorch's LayerNorm starts at weight 1, bias 0). */
+  constant(name: string, shape: number[], value: number, layout: Layout): tf.Variable {
+    if (this.params.has(name)) throw new Error(`ParamStore: duplicate parameter ${name}`);
+    const filled = tf.fill(shape, value);
+    const variable = tf.variable(filled, true);
+    filled.dispose();
+    this.params.set(name, { name, variable, layout });
+    return variable;
+  }
+
   get(name: string): tf.Variable {
     const p = this.params.get(name);
     if (p == null) throw new Error(`ParamStore: no parameter ${name}`);
@@ -61,7 +71,7 @@ export class ParamStore {
   }
 }
 
-/** Permutation from tfjs layout to torch layout (its own inverse for 4-D conv layouts). */
+/** Permutation from tfjs layout to torch layout. */
 export function toTorchPerm(layout: Layout): number[] | null {
   if (layout === 'linear') return [1, 0];
   return layout === 'vector' ? null : [3, 2, 0, 1];
