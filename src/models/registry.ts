@@ -12,12 +12,16 @@
  */
 import { GQN_KIND } from './gqn/kind.js';
 import type { KindFlag, Model, ModelKind } from './model.js';
+import { ANP_KIND, CNP_KIND, NP_KIND } from './np/kind.js';
 import { CVAE_KIND, VAE_KIND } from './vae/kind.js';
 
 const KINDS = {
   gqn: GQN_KIND,
   vae: VAE_KIND,
   cvae: CVAE_KIND,
+  cnp: CNP_KIND,
+  np: NP_KIND,
+  anp: ANP_KIND,
 } as const;
 
 export type ModelKindName = keyof typeof KINDS;

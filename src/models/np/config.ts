@@ -11,6 +11,10 @@
  * Widths follow the ANP paper's 1-D regression: 128 everywhere, encoders of 4 layers, a decoder of
  * 2 hidden layers and the output, latent of 128, 8 heads.
  */
+import { GP_FIXED_KERNEL, GP_RANDOM_KERNEL } from '../../tasks/gp-regression.js';
+import type { Preset } from '../model.js';
+import type { NpTask } from './task.js';
+
 export type DeterministicPath = 'none' | 'mean' | 'attention';
 export type NpKindName = 'cnp' | 'np' | 'anp';
 
@@ -41,7 +45,9 @@ const base = { xSize: 1, ySize: 1, hidden: 128, encoderLayers: 4, decoderLayers:
 export const NP_MODELS: Readonly<Record<NpKindName, NpConfig>> = {
   cnp: { ...base, latentSize: 0, deterministicPath: 'mean', selfAttention: 0 },
   np: { ...base, latentSize: 128, deterministicPath: 'mean', selfAttention: 0 },
-  anp: { ...base, latentSize: 128, deterministicPath: 'attention', selfAttention: 2 },
+  // One self-attention block per encoder: each costs about as much as the rest of the ANP's step on
+  // 2 CPU cores (measured: 100, 200, 440 ms per step of 16 functions with 0, 1, 2 blocks).
+  anp: { ...base, latentSize: 128, deterministicPath: 'attention', selfAttention: 1 },
 };
 
 /** Far above any useful size, so a typo is refused by name rather than deep in an allocation. */
@@ -71,4 +77,37 @@ export function validateNpConfig(kind: NpKindName, c: NpConfig): NpConfig {
   }
   if (kind !== 'anp' && c.selfAttention !== 0) throw new Error(`config.selfAttention: only an anp has self-attention, got ${c.selfAttention} for a ${kind}`);
   return c;
+}
+
+/** The NP kinds' own training defaults (config.json's train.task). */
+export interface NpTrainDefaults {
+  task: NpTask;
+}
+
+const GP_TASK: NpTask = { name: 'gp', ...GP_RANDOM_KERNEL };
+
+/**
+ * The presets of kind `kind` (one table per kind, the same names in each, so that the three are
+ * trained alike):
+ *
+ * - `gp`: the ANP paper's GP task and widths, batch 64 and Adam at 1e-4 (the papers train for
+ *   hundreds of thousands of steps; 100,000 here);
+ * - `gp-cpu`: the same task and model on a 2-core budget: batch 16 and Adam at 5e-4, so that a few
+ *   thousand steps get somewhere (what docs/models.md's table was trained with);
+ * - `gp-fixed-kernel`: the CNP paper's task (l = 0.4, sigma_f = 1, fewer points);
+ * - `tiny`: a few hundred weights and a handful of points, for tests and CI.
+ */
+export function npPresets(kind: NpKindName): Record<string, Preset<NpConfig, NpTrainDefaults>> {
+  const model = NP_MODELS[kind];
+  const tiny: NpConfig = {
+    xSize: 1, ySize: 1, hidden: 8, encoderLayers: 2, decoderLayers: 1, heads: 2,
+    latentSize: kind === 'cnp' ? 0 : 4, deterministicPath: kind === 'anp' ? 'attention' : 'mean', selfAttention: kind === 'anp' ? 1 : 0,
+  };
+  const constant = (lr: number) => ({ start: lr, end: lr, steps: 1 });
+  return {
+    gp: { model, train: { batch: 64, steps: 100000, lr: constant(1e-4), task: GP_TASK } },
+    'gp-cpu': { model, train: { batch: 16, steps: 4000, lr: constant(5e-4), task: GP_TASK } },
+    'gp-fixed-kernel': { model, train: { batch: 64, steps: 100000, lr: constant(1e-4), task: { name: 'gp', ...GP_FIXED_KERNEL } } },
+    tiny: { model: tiny, train: { batch: 4, steps: 6, lr: constant(1e-3), task: { ...GP_TASK, contexts: [3, 6], extraTargets: [2, 5] } } },
+  };
 }

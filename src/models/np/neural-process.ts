@@ -15,13 +15,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ParamStore } from '../layers/params.js';
-import type { Draw } from '../model.js';
+import type { Draw, Model } from '../model.js';
 import { validateNpConfig, type NpConfig, type NpKindName } from './config.js';
 import { Decoder, type Predictive } from './decoder.js';
 import { DeterministicEncoder } from './deterministic-encoder.js';
 import { LatentEncoder, type LatentGaussian } from './latent-encoder.js';
 import { normalKl, normalLogProb } from './normal.js';
+import { NpObjective } from './objective.js';
 import type { PointBatch } from './point-batch.js';
+import type { NpTrainSettings } from './task.js';
 
 export interface NpElbo {
   /** The training loss, nats per target point: mean over functions of (sum_t -log p + KL) / T. */
@@ -34,7 +36,7 @@ export interface NpElbo {
   predictive: Predictive;
 }
 
-export class NeuralProcess {
+export class NeuralProcess implements Model<PointBatch, NpTrainSettings> {
   readonly store: ParamStore;
   readonly deterministic: DeterministicEncoder | null;
   readonly latent: LatentEncoder | null;
@@ -144,6 +146,11 @@ export class NeuralProcess {
       }
       return tf.sub(tf.logSumExp(tf.stack(logWeights), 0), Math.log(samples)) as tf.Tensor1D;
     });
+  }
+
+  /** The CNP's target log-likelihood or the NP's ELBO, per target point (objective.ts); the task is the data's. */
+  objective(_train: NpTrainSettings): NpObjective {
+    return new NpObjective(this);
   }
 
   dispose(): void {
