@@ -89,11 +89,16 @@ export function seKernel(a: Float64Array, b: Float64Array, k: GpKernel): Float64
   return out;
 }
 
-/** Noisy values y at `x` of one function drawn from the GP: y = L eps with L L^T = K + noise^2 I. */
-export function sampleGpValues(x: Float64Array, k: GpKernel, rng: Rng): Float64Array {
+/**
+ * Values y at `x` of one function drawn from the GP: y = L eps with L L^T = K + D. The first
+ * `noisy` points (default all) are observations, D = noise^2; the others are the function itself,
+ * with a jitter of (1e-3 sigma_f)^2 that keeps K positive definite on a dense grid (plots).
+ */
+export function sampleGpValues(x: Float64Array, k: GpKernel, rng: Rng, noisy = x.length): Float64Array {
   const n = x.length;
   const cov = seKernel(x, x, k);
-  for (let i = 0; i < n; i++) cov[i * n + i] += k.noise * k.noise;
+  const jitter = (1e-3 * k.signalScale) ** 2;
+  for (let i = 0; i < n; i++) cov[i * n + i] += i < noisy ? k.noise * k.noise : jitter;
   const l = cholesky(cov, n);
   const eps = Array.from({ length: n }, () => rng.normal());
   const y = new Float64Array(n);

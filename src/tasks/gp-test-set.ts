@@ -101,7 +101,7 @@ export function gpGrid(settings: GpTaskSettings, points = GP_GRID_POINTS): Float
   return Float64Array.from({ length: points }, (_, i) => lo + ((hi - lo) * i) / points);
 }
 
-/** Plotted function `i` of `seed`: contexts and grid drawn jointly from one GP. */
+/** Plotted function `i` of `seed`: noisy contexts and the noise-free function on the grid, drawn jointly from one GP. */
 export function gpPlotFunction(settings: GpTaskSettings, seed: number, i: number, contexts: number): GpPlotFunction {
   const rng = new Rng(deriveSeed(seed, 'gp-plot', i));
   const kernel = drawKernel(settings, rng);
@@ -110,6 +110,6 @@ export function gpPlotFunction(settings: GpTaskSettings, seed: number, i: number
   const all = new Float64Array(contexts + gridX.length);
   all.set(contextX);
   all.set(gridX, contexts);
-  const y = sampleGpValues(all, kernel, rng);
+  const y = sampleGpValues(all, kernel, rng, contexts);
   return { kernel, contextX, contextY: y.slice(0, contexts), gridX, gridY: y.slice(contexts) };
 }
