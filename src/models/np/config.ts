@@ -92,8 +92,8 @@ const GP_TASK: NpTask = { name: 'gp', ...GP_RANDOM_KERNEL };
  *
  * - `gp`: the ANP paper's GP task and widths, batch 64 and Adam at 1e-4 (the papers train for
  *   hundreds of thousands of steps; 100,000 here);
- * - `gp-cpu`: the same task and model on a 2-core budget: batch 16 and Adam at 5e-4 for 6,000
- *   steps, so that a CPU budget gets somewhere (docs/models.md's table: 6,000 steps of each kind);
+ * - `gp-cpu`: the same task and model on a 2-core budget: batch 16 and Adam at 5e-4 for 5,000
+ *   steps, so that a CPU budget gets somewhere (docs/models.md's table: 5,000 steps of each kind);
  * - `gp-fixed-kernel`: the CNP paper's task (l = 0.4, sigma_f = 1, fewer points);
  * - `tiny`: a few hundred weights and a handful of points, for tests and CI.
  */
@@ -106,7 +106,7 @@ export function npPresets(kind: NpKindName): Record<string, Preset<NpConfig, NpT
   const constant = (lr: number) => ({ start: lr, end: lr, steps: 1 });
   return {
     gp: { model, train: { batch: 64, steps: 100000, lr: constant(1e-4), task: GP_TASK } },
-    'gp-cpu': { model, train: { batch: 16, steps: 6000, lr: constant(5e-4), task: GP_TASK } },
+    'gp-cpu': { model, train: { batch: 16, steps: 5000, lr: constant(5e-4), task: GP_TASK } },
     'gp-fixed-kernel': { model, train: { batch: 64, steps: 100000, lr: constant(1e-4), task: { name: 'gp', ...GP_FIXED_KERNEL } } },
     tiny: { model: tiny, train: { batch: 4, steps: 6, lr: constant(1e-3), task: { ...GP_TASK, contexts: [3, 6], extraTargets: [2, 5] } } },
   };
