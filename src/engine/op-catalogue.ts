@@ -81,6 +81,9 @@ export function otherCases(rand: IntRng): OpCase[] {
     { name: `matMul A^T`, shapes: [[k, m], [k, n]], fn: (a, c) => tf.matMul(a, c, true, false) },
     { name: `matMul B^T`, shapes: [[m, k], [n, k]], fn: (a, c) => tf.matMul(a, c, false, true) },
     { name: `matMul batch ${b}`, shapes: [[b, m, k], [b, k, n]], fn: (a, c) => tf.matMul(a, c) },
+    // Large enough (737,280 multiply-adds a matrix) that wasm runs one product per matrix; the
+    // small batch above stays in its stock loop (kernels/wasm/batch-matmul.ts).
+    { name: `matMul batch of large matrices`, shapes: [[2, 96, 80], [2, 80, 96]], fn: (a, c) => tf.matMul(a, c) },
     // No batch-against-shared-matrix case: tfjs 4.22's BatchMatMul gradient returns the wrong
     // shape for it on every backend; models fold such a batch into rows with a reshape.
     { name: `matMul folded batch`, shapes: [[b, m, k], [k, n]], fn: (a, c) => tf.reshape(tf.matMul(tf.reshape(a, [b * m, k]), c), [b, m, n]) },

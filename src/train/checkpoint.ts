@@ -2,7 +2,7 @@
  * Checkpoints of a run, in RUN/checkpoints/<step>/:
  *   model.safetensors      every weight in PyTorch layout under its documented name
  *   optimizer.safetensors  Adam's moments, "<name>/m" and "<name>/v", in the same layout
- *   state.json             step, Adam's step, the data reader's and the noise stream's state
+ *   state.json             step, Adam's step, the batch stream's state (the kind's data reader)
  * Here: the files' contents and reading them back. Writing them into a run (the "<step>.tmp"
  * folder renamed into place, then latest.json) is RunFolder's (run-folder.ts), which owns the run
  * folder. The format is documented in docs/checkpoints.md.
@@ -13,6 +13,7 @@ import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { ParamStore } from '../models/layers/params.js';
+import type { ReaderState } from '../models/model.js';
 import { assignTorchWeights, fromTorchArray, torchArray, torchWeights } from '../models/layers/torch-weights.js';
 import { serializeSafetensors } from '../models/safetensors.js';
 import type { Adam } from './adam.js';
@@ -21,8 +22,8 @@ import { readSafetensors, writeSafetensors, type NamedArray } from './safetensor
 export interface TrainerState {
   step: number;
   adamStep: number;
-  /** Opaque JSON of the data reader (its resume point). */
-  reader: unknown;
+  /** Where the kind's batch stream stands (its resume point; model.ts, ReaderState). */
+  reader: ReaderState;
   /** Anything else the trainer needs to continue the same curve. */
   extra: Record<string, unknown>;
 }

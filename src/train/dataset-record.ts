@@ -12,12 +12,12 @@ import { readManifest, type DatasetSettings } from '../data/manifest.js';
 
 export const DATASET_RECORD = 'dataset.json';
 
-/** The run's record, else the settings in its data folder's manifest, else null. */
-export async function datasetSettingsOf(runDir: string, dataDir: string): Promise<DatasetSettings | null> {
+/** The run's record, else the settings in its data folder's manifest (a kind without a data folder: null), else null. */
+export async function datasetSettingsOf(runDir: string, dataDir: string | null): Promise<DatasetSettings | null> {
   try {
     return JSON.parse(await readFile(join(runDir, DATASET_RECORD), 'utf8')) as DatasetSettings;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${join(runDir, DATASET_RECORD)}: ${(e as Error).message}`, { cause: e });
   }
-  return (await readManifest(dataDir))?.settings ?? null;
+  return dataDir == null ? null : (await readManifest(dataDir))?.settings ?? null;
 }

@@ -55,16 +55,16 @@ async function checkOut(runDir: string, out: string, force: boolean): Promise<vo
   if (!force) throw new Error(`--out: ${out} exists; pass --force to replace it (it is an earlier export)`);
 }
 
-/** The config without machine paths: the data folder by its name only. */
+/** The config without machine paths: a kind's data folder (the GQN's train.data) by its name only. */
 function portable(config: RunConfig): RunConfig {
   const name = (p: unknown) => (typeof p === 'string' ? basename(p) : p);
   return {
     ...config,
-    train: { ...config.train, data: basename(config.train.data) },
+    train: 'data' in config.train ? { ...config.train, data: basename(config.train.data) } : config.train,
     ...(config.overrides
       ? { overrides: config.overrides.map((c) => (c.field === 'train.data' ? { ...c, old: name(c.old), new: name(c.new) } : c)) }
       : {}),
-  };
+  } as RunConfig;
 }
 
 /**
@@ -92,7 +92,7 @@ export async function exportRun(runDir: string, out: string, opts: { checkpoint?
   const metrics = join(runDir, METRICS_FILE);
   await writeExportFolder(out, {
     config: portable(config),
-    dataset: await datasetSettingsOf(runDir, config.train.data),
+    dataset: await datasetSettingsOf(runDir, 'data' in config.train ? config.train.data : null),
     metrics: (await exists(metrics)) ? metrics : null,
     checkpoint: { name, step: state.step, model: weights, state: await readFile(join(dir, 'state.json'), 'utf8') },
     marker: { format: 'gqn-export/1', step: state.step, checkpoint: name },

@@ -9,6 +9,8 @@ import { latestCheckpoint, loadWeights } from './checkpoint.js';
 import { readRunConfig, type RunConfig } from './run-config.js';
 
 export interface LoadedRun {
+  /** The run folder. */
+  run: string;
   model: AnyModel;
   config: RunConfig;
   checkpoint: string;
@@ -19,10 +21,11 @@ export async function loadRun(runDir: string, checkpoint?: string): Promise<Load
   const config = await readRunConfig(runDir);
   const dir = checkpoint ?? (await latestCheckpoint(runDir));
   if (dir == null) throw new Error(`${runDir}: the run has no checkpoint yet (checkpoints/latest.json is missing)`);
-  const model = kindOf(config).create(config.model, config.train.seed);
+  // The kind makes its own model class: the erased `create` returns exactly AnyModel's member for it.
+  const model = kindOf(config).create(config.model, config.train.seed) as AnyModel;
   try {
     const meta = await loadWeights(join(dir, 'model.safetensors'), model.store);
-    return { model, config, checkpoint: dir, step: Number(meta.step ?? 0) };
+    return { run: runDir, model, config, checkpoint: dir, step: Number(meta.step ?? 0) };
   } catch (e) {
     model.dispose();
     throw e;

@@ -1,24 +1,26 @@
 /**
  * What a resume may change in a run's config.json. The model never (its kind, and its
  * configuration: the weights are its shape);
- * `--steps` only to a step past the checkpoint (that is how a run continues); `--data` to another
- * folder holding the same dataset (runs move between machines), judged by the manifest settings,
- * not the path; anything else only with `--override`. Every accepted change is recorded in
+ * `--steps` only to a step past the checkpoint (that is how a run continues); a kind's `--data`
+ * (the GQN's) to another folder holding the same dataset (runs move between machines), judged by
+ * the manifest settings, not the path; anything else only with `--override`. Every accepted change is recorded in
  * config.json's `overrides` with the step it took effect at.
  */
 import { resolve } from 'node:path';
 
 import { settingsDiff, type DatasetSettings } from '../data/manifest.js';
-import { DEFAULT_KIND } from '../models/registry.js';
+import { DEFAULT_KIND, trainFlags } from '../models/registry.js';
 import type { RunChange, RunConfig } from './run-config.js';
 
-/** The flag that sets each train field; fields without one are named by their path. */
+/**
+ * The flag that sets each train field: those every kind has, then the kinds' own (the GQN's
+ * --data, --context-views, --sigma-*); fields without one are named by their path.
+ */
 const FLAGS: Record<string, string> = {
-  'train.preset': '--preset', 'train.data': '--data', 'train.batch': '--batch', 'train.steps': '--steps',
-  'train.seed': '--seed', 'train.contextViews': '--context-views',
-  'train.sigma.start': '--sigma-start', 'train.sigma.end': '--sigma-end', 'train.sigma.steps': '--sigma-steps',
+  'train.preset': '--preset', 'train.batch': '--batch', 'train.steps': '--steps', 'train.seed': '--seed',
   'train.lr.start': '--lr-start', 'train.lr.end': '--lr-end', 'train.lr.steps': '--lr-steps',
   'train.checkpointEvery': '--checkpoint-every', 'train.logEvery': '--log-every',
+  ...Object.fromEntries(trainFlags().flatMap(({ spec }) => (spec.field ? [[spec.field, spec.flag]] : []))),
 };
 
 export function flagOf(field: string): string {

@@ -5,20 +5,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { kindOf, type ModelConfig, type ModelKindName } from '../models/registry.js';
+import { kindOf, type ConfigOf, type ModelKindName, type TrainOf } from '../models/registry.js';
 import type { Linear } from '../models/schedules.js';
 import type { AdamOptions } from './adam.js';
 
-export interface TrainConfig {
+/** The part of config.json's `train` every kind has; each kind adds its own (TrainOf, e.g. the GQN's data and sigma). */
+export interface TrainConfigBase {
   preset: string;
-  data: string;
   batch: number;
   steps: number;
   seed: number;
-  /** Context views per batch: a number, or 'random' for M ~ U{1..K-1}. */
-  contextViews: number | 'random';
-  /** The objective's observation noise schedule (the GQN's; src/models/gqn/objective.ts reads it). */
-  sigma: Linear;
   lr: Linear;
   adam: AdamOptions;
   checkpointEvery: number;
@@ -34,16 +30,25 @@ export interface RunChange {
   new: unknown;
 }
 
-export interface RunConfig {
+/** The config.json of a run of kind N. */
+export type RunConfigOf<N extends ModelKindName> = {
   format: 'gqn-run/1';
-  /** The model's kind in the registry (src/models/registry.ts); absent: 'gqn' (runs made before kinds). */
-  kind?: ModelKindName;
   /** The kind's configuration (for the GQN: GqnConfig, src/models/gqn/config.ts). */
-  model: ModelConfig;
-  train: TrainConfig;
+  model: ConfigOf<N>;
+  train: TrainConfigBase & TrainOf<N>;
   /** Every change made on resume, oldest first; absent until the first. */
   overrides?: RunChange[];
-}
+} & (N extends 'gqn'
+  /** The model's kind in the registry (src/models/registry.ts); absent: 'gqn' (runs made before kinds). */
+  ? { kind?: N }
+  : { kind: N });
+
+/** A run's config.json, of any registered kind (narrow on `kind`). */
+export type RunConfig = { [N in ModelKindName]: RunConfigOf<N> }[ModelKindName];
+/** A GQN run's config.json (what the viewer shows). */
+export type GqnRunConfig = RunConfigOf<'gqn'>;
+/** config.json's `train` of any kind. */
+export type TrainConfig = RunConfig['train'];
 
 export async function readRunConfig(runDir: string): Promise<RunConfig> {
   const path = join(runDir, 'config.json');

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 
-import { checkTrainData } from './train-data.js';
+import { kindOf } from '../models/registry.js';
 import { planResume } from './resume-plan.js';
 import type { RunConfig } from './run-config.js';
 import { checkNewRunFolder, RunFolder, type FoundCheckpoint } from './run-folder.js';
@@ -22,7 +22,7 @@ export interface RunStart {
 
 export async function startNewRun(runDir: string, config: RunConfig, note: Note): Promise<RunStart> {
   await checkNewRunFolder(runDir); // first, so a bad --data is not reported for a run that must not start anyway
-  const dataset = await checkTrainData(config);
+  const dataset = await kindOf(config).data.check(config.model, config.train);
   const folder = await RunFolder.create(runDir, config, dataset, note);
   return { folder, config, checkpoint: null, commit: async () => undefined };
 }
@@ -37,7 +37,9 @@ export async function startResume(runDir: string, requested: RunConfig, override
     const checkpoint = await folder.findCheckpoint();
     const step = checkpoint?.step ?? 0;
     const metrics = await folder.scanMetrics();
-    const newDataset = await checkTrainData({ ...saved, train: requested.train });
+    // The data as the command line names it, checked by the run's kind (another kind is refused by planResume).
+    const kind = kindOf(saved);
+    const newDataset = kindOf(requested).name === kind.name ? await kind.data.check(saved.model, requested.train) : null;
     const plan = planResume({
       saved, requested, step, at: checkpoint?.dir ?? `${join(runDir, 'checkpoints')}: none yet`, configPath: folder.configPath,
       savedDataset: await folder.readDataset(), newDataset, override,
@@ -58,7 +60,7 @@ export async function startResume(runDir: string, requested: RunConfig, override
       }
       if (newDataset && (plan.datasetChanged || (await folder.readDataset()) == null)) {
         await folder.writeDataset(newDataset);
-        note(`${join(runDir, 'dataset.json')}: now the settings of ${requested.train.data}/manifest.json`);
+        note(`${join(runDir, 'dataset.json')}: now the settings of ${'data' in requested.train ? requested.train.data : 'the training data'}/manifest.json`);
       }
     };
     return { folder, config: plan.config, checkpoint, commit };

@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import type { Model, Objective, QueryBatch } from '../models/model.js';
+import type { Model, Objective } from '../models/model.js';
 import type { Adam } from './adam.js';
 
 /** Part 1's result: tensors, owned by the caller until disposeGradients. */
@@ -40,7 +40,7 @@ export interface StepResult extends StepCheck {
 }
 
 /** 1. The objective on `batch` at training step `step` (random draws from `seed`) and its gradients. */
-export function lossAndGradients(model: Model, objective: Objective, batch: QueryBatch, step: number, seed: number): Gradients {
+export function lossAndGradients<B>(model: Model<B>, objective: Objective<B>, batch: B, step: number, seed: number): Gradients {
   const scalars: Record<string, tf.Scalar> = {};
   const { value, grads } = tf.variableGrads(() => {
     const o = objective.compute(batch, step, seed);
@@ -61,7 +61,7 @@ export function checkStep(g: Gradients, lossKey: string): StepCheck {
 }
 
 /** 3. The optimizer's update with learning rate `lr`; call only for a finite step. */
-export function applyStep(model: Model, adam: Adam, grads: tf.NamedTensorMap, lr: number): void {
+export function applyStep(model: Model<unknown>, adam: Adam, grads: tf.NamedTensorMap, lr: number): void {
   const variables = new Map([...model.store.params.values()].map((p) => [p.name, p.variable]));
   adam.apply(variables, grads, lr);
 }
@@ -71,7 +71,7 @@ export function disposeGradients(g: Gradients): void {
 }
 
 /** One step: 1, 2, then 3 when the step is finite. */
-export function trainStep(model: Model, objective: Objective, adam: Adam, batch: QueryBatch, step: number, lr: number, seed: number): StepResult {
+export function trainStep<B>(model: Model<B>, objective: Objective<B>, adam: Adam, batch: B, step: number, lr: number, seed: number): StepResult {
   const g = lossAndGradients(model, objective, batch, step, seed);
   try {
     const check = checkStep(g, objective.lossKey);

@@ -1,20 +1,19 @@
 /**
  * The training loop behind `gqn train`, for a model of any registered kind (src/models/registry.ts):
- * batches from the dataset reader, one `trainStep` each on the model's objective (which anneals
- * what is its own, e.g. the GQN's sigma) with the annealed learning rate, metrics to
- * RUN/metrics.jsonl and TensorBoard,
+ * batches from the kind's stream (the GQN: the scene reader on --data; the kind owns its data and
+ * batch type), one `trainStep` each on the model's objective (which anneals what is its own, e.g.
+ * the GQN's sigma) with the annealed learning rate, metrics to RUN/metrics.jsonl and TensorBoard,
  * a checkpoint every N steps, at the end, and on SIGINT/SIGTERM. `resume` continues the same
- * curve: weights, Adam's moments and step, the reader's position and the noise stream all come
+ * curve: weights, Adam's moments and step, the stream's state and the noise stream all come
  * back from the checkpoint, so the resumed run computes what the uninterrupted one would have.
  * The run folder is RunFolder's (run-folder.ts); how a run starts or resumes, run-start.ts.
  * A run whose last REJECTED_LIMIT steps were all rejected stops with an error and saves nothing.
  */
-import { openReader } from '../data/prefetch.js';
+import type { ReaderState } from '../models/model.js';
 import { kindOf } from '../models/registry.js';
 import { linearAt } from '../models/schedules.js';
 import { deriveSeed } from '../random/rng.js';
 import { Adam } from './adam.js';
-import { disposeBatch, toQueryBatch } from './batch.js';
 import { checkpointFiles, loadCheckpoint } from './checkpoint.js';
 import type { RunConfig } from './run-config.js';
 import { startNewRun, startResume } from './run-start.js';
@@ -65,7 +64,7 @@ export interface TrainOptions {
   override?: boolean;
   /** Consecutive rejected steps that stop the run (default REJECTED_LIMIT). */
   rejectedLimit?: number;
-  /** Skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping. */
+  /** Skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping (the GQN's scene data). */
   skipCorrupt?: boolean;
 }
 
@@ -74,7 +73,7 @@ export interface TrainResult {
   rejected: number;
   stoppedEarly: boolean;
   lastCheckpoint: string | null;
-  /** Corrupt records skipped in this session (with skipCorrupt). */
+  /** Corrupt records (items of the kind's data) skipped in this session (with skipCorrupt). */
   skippedRecords: number;
 }
 
@@ -97,7 +96,7 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
   const adam = new Adam(t.adam);
   let step = 0;
   let rejected = 0;
-  let readerState: unknown;
+  let readerState: ReaderState | undefined;
   try {
     if (checkpoint) {
       const state = await loadCheckpoint(checkpoint.dir, model.store, adam);
@@ -114,11 +113,7 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
     throw e;
   }
   if (checkpoint) note(`resumed from ${checkpoint.dir} at step ${step}`);
-  const reader = openReader({
-    dir: t.data, split: 'train', batchSize: t.batch, contextViews: t.contextViews, queryViews: 1,
-    seed: t.seed, imageSize: config.model.imageSize, resume: readerState as never, prefetch: 2,
-    skipCorrupt: options.skipCorrupt === true,
-  });
+  const reader = kind.data.open(config.model, t, { batch: t.batch, seed: t.seed, resume: readerState, skipCorrupt: options.skipCorrupt === true });
   let skippedSeen = 0;
   let lastCheckpoint: string | null = checkpoint?.dir ?? null;
   const save = async () => {
@@ -141,14 +136,13 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
         stoppedEarly = true;
         break;
       }
-      const b = await reader.next();
-      for (; skippedSeen < reader.corrupt.length; skippedSeen++) note(`skipped a corrupt record (--skip-corrupt): ${reader.corrupt[skippedSeen].message}`);
-      if (b == null) throw new Error(`${t.data}: the training split ran out of batches`);
-      const batch = toQueryBatch(b);
+      const batch = await reader.next();
+      for (; skippedSeen < reader.skipped.length; skippedSeen++) note(reader.skipped[skippedSeen]);
+      if (batch == null) throw new Error(`the training data (${kind.data.description}) ran out of batches`);
       const settings = objective.settings(step);
       const lr = linearAt(t.lr, step);
       const r = trainStep(model, objective, adam, batch, step, lr, deriveSeed(t.seed, 'noise', step));
-      disposeBatch(batch);
+      reader.dispose(batch);
       step += 1;
       streak = r.applied ? 0 : streak + 1;
       if (!r.applied) {
@@ -182,5 +176,5 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
     model.dispose();
     await folder.release();
   }
-  return { step, rejected, stoppedEarly, lastCheckpoint, skippedRecords: reader.corrupt.length };
+  return { step, rejected, stoppedEarly, lastCheckpoint, skippedRecords: reader.skipped.length };
 }

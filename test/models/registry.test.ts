@@ -14,10 +14,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
 import { GQN_PRESETS, PRESETS } from '../../src/models/gqn/config.js';
 import { GQN } from '../../src/models/gqn/gqn.js';
-import { getModelKind, kindOf, MODEL_KINDS, presetOf, type ModelKindName } from '../../src/models/registry.js';
+import { getModelKind, kindOf, MODEL_KINDS, presetOf } from '../../src/models/registry.js';
 import { Adam, PAPER_ADAM } from '../../src/train/adam.js';
 import { planResume } from '../../src/train/resume-plan.js';
-import { readRunConfig, type RunConfig } from '../../src/train/run-config.js';
+import { readRunConfig, type GqnRunConfig, type RunConfig } from '../../src/train/run-config.js';
 import { applyStep, checkStep, disposeGradients, lossAndGradients, trainStep } from '../../src/train/step.js';
 import { TINY } from './tiny-config.js';
 
@@ -31,7 +31,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const runConfig = (kind?: ModelKindName): RunConfig => ({
+const runConfig = (kind?: 'gqn'): GqnRunConfig => ({
   format: 'gqn-run/1', ...(kind ? { kind } : {}), model: TINY,
   train: {
     preset: 'tiny', data: 'data/x', batch: 2, steps: 4, seed: 1, contextViews: 'random',
@@ -41,11 +41,11 @@ const runConfig = (kind?: ModelKindName): RunConfig => ({
 });
 
 test('kinds and presets by name; unknown ones are one-line errors listing the choices', () => {
-  assert.deepEqual(MODEL_KINDS, ['gqn']);
+  assert.deepEqual(MODEL_KINDS, ['gqn', 'vae', 'cvae', 'cnp', 'np', 'anp']);
   assert.equal(getModelKind('gqn').name, 'gqn');
-  assert.throws(() => getModelKind('vae'), /^Error: --model: expected one of gqn, got "vae"$/);
+  assert.throws(() => getModelKind('dcgan'), /^Error: --model: expected one of gqn, vae, cvae, cnp, np, anp, got "dcgan"$/);
   assert.equal(kindOf({}).name, 'gqn', 'a config without kind is a GQN');
-  assert.throws(() => kindOf({ kind: 'np' }), /^Error: field kind: expected one of gqn, got "np"$/);
+  assert.throws(() => kindOf({ kind: 'jump' }), /^Error: field kind: expected one of gqn, vae, cvae, cnp, np, anp, got "jump"$/);
   const gqn = getModelKind('gqn');
   assert.throws(() => presetOf(gqn, 'huge'), /^Error: --preset: expected one of paper, cpu \(the gqn presets\), got 'huge'$/);
   assert.ok(gqn.presets[gqn.defaultPreset], 'the default preset is in the table');
@@ -76,8 +76,8 @@ test('config.json: kind absent loads as a GQN, an unknown kind is refused naming
   };
   assert.equal(kindOf(await readRunConfig(await write('old', runConfig()))).name, 'gqn');
   assert.equal((await readRunConfig(await write('new', runConfig('gqn')))).kind, 'gqn');
-  const bad = await write('bad', { ...runConfig(), kind: 'cnp' });
-  await assert.rejects(readRunConfig(bad), (e: Error) => e.message === `${join(bad, 'config.json')}: field kind: expected one of gqn, got "cnp"`);
+  const bad = await write('bad', { ...runConfig(), kind: 'jump' });
+  await assert.rejects(readRunConfig(bad), (e: Error) => e.message === `${join(bad, 'config.json')}: field kind: expected one of gqn, vae, cvae, cnp, np, anp, got "jump"`);
 });
 
 test('a resume keeps the run\'s kind, and writes none into a config that had none', () => {
@@ -87,7 +87,7 @@ test('a resume keeps the run\'s kind, and writes none into a config that had non
   const plan = planResume(input(runConfig(), runConfig('gqn')));
   assert.equal('kind' in plan.config, false);
   assert.deepEqual(plan.changes, []);
-  assert.throws(() => planResume(input(runConfig('gqn'), runConfig('vae' as ModelKindName))),
+  assert.throws(() => planResume(input(runConfig('gqn'), { ...runConfig('gqn'), kind: 'vae' } as unknown as RunConfig)),
     /^Error: --model: the run trains a gqn model \(RUN\/config\.json\), not vae; a resume keeps the run's model$/);
 });
 

@@ -14,7 +14,7 @@ import { GQN } from '../../src/models/gqn/gqn.js';
 import { PAPER_ADAM } from '../../src/train/adam.js';
 import { saveWeights } from '../../src/train/checkpoint.js';
 import { exportRun } from '../../src/train/export.js';
-import type { RunConfig } from '../../src/train/run-config.js';
+import type { GqnRunConfig, RunConfig } from '../../src/train/run-config.js';
 import { train } from '../../src/train/trainer.js';
 import { TINY } from '../models/tiny-config.js';
 
@@ -45,7 +45,7 @@ test('an export carries a marker, the data folder by name only, and replaces onl
   const out = join(dir, 'exported');
   assert.equal((await exportRun(run, out)).step, 1);
   assert.deepEqual((await readdir(out)).sort(), ['checkpoints', 'config.json', 'dataset.json', 'export.json', 'metrics.jsonl']);
-  const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as RunConfig;
+  const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as GqnRunConfig;
   assert.equal(config.train.data, 'shepard-metzler-7', 'no machine path');
   assert.doesNotMatch(await readFile(join(out, 'config.json'), 'utf8'), new RegExp(dir));
   assert.deepEqual(JSON.parse(await readFile(join(out, 'export.json'), 'utf8')), { format: 'gqn-export/1', step: 1, checkpoint: '000000001' });

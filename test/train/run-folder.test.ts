@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { generateDataset } from '../../src/data/generate.js';
 import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
 import { PAPER_ADAM } from '../../src/train/adam.js';
-import type { RunConfig } from '../../src/train/run-config.js';
+import type { GqnRunConfig, RunConfig } from '../../src/train/run-config.js';
 import { train, type TrainHooks } from '../../src/train/trainer.js';
 import { TINY } from '../models/tiny-config.js';
 
@@ -70,8 +70,8 @@ async function metricSteps(run: string): Promise<number[]> {
   return (await readFile(join(run, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { step: number }).step);
 }
 
-async function config(run: string): Promise<RunConfig> {
-  return JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as RunConfig;
+async function config(run: string): Promise<GqnRunConfig> {
+  return JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as GqnRunConfig;
 }
 
 test('a new run needs an empty or absent folder: an existing run or a folder with files is refused untouched', async () => {

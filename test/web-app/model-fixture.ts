@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
 
 import { psnr } from '../../src/eval/image-metrics.js';
 import type { GQN } from '../../src/models/gqn/gqn.js';
-import { loadRun } from '../../src/train/load-run.js';
+import { loadGqnRun } from '../../src/eval/evaluate.js';
 import { datasetOf, type DatasetInfo } from '../../src/web/app/dataset-info.js';
 import { Predictor } from '../../src/web/app/predictor.js';
 import type { RunInfo } from '../../src/web/app/run-info.js';
@@ -134,7 +134,7 @@ export interface NodeViewerModel {
 
 /** Loads the run's latest weights (set the engine up first) and reads RUN/dataset.json as the server does. */
 export async function loadViewerModel(runDir: string): Promise<NodeViewerModel> {
-  const { model, config, step } = await loadRun(runDir);
+  const { model, config, step } = await loadGqnRun(runDir);
   const record = join(runDir, 'dataset.json');
   const dataset = existsSync(record) ? (JSON.parse(await readFile(record, 'utf8')) as RunInfo['dataset']) : undefined;
   const run: RunInfo = { name: runDir, config, step, checkpoint: '', weights: '', metrics: '', ...(dataset ? { dataset } : {}) };

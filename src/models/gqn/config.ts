@@ -3,7 +3,7 @@
  * Sizes follow the paper's supplementary (see shared reference, section 2).
  */
 import type { Preset } from '../model.js';
-import { PAPER_LR, PAPER_SIGMA } from '../schedules.js';
+import { PAPER_LR, PAPER_SIGMA, type Linear } from '../schedules.js';
 import { gqnParameterCount } from './memory.js';
 
 export type RepresentationKind = 'pool' | 'tower' | 'pyramid';
@@ -43,11 +43,26 @@ export interface GqnConfig {
 }
 
 /**
+ * The GQN's own part of config.json's `train`: its data (gqn train --data, --context-views) and
+ * its objective's observation noise schedule (--sigma-*; objective.ts reads it).
+ */
+export interface GqnTrainSettings {
+  /** A gqn-datasets folder with train/*.tfrecord inside. */
+  data: string;
+  /** Context views per batch: a number, or 'random' for M ~ U{1..K-1}. */
+  contextViews: number | 'random';
+  sigma: Linear;
+}
+
+/** What the GQN's objective reads of the run's `train` (GqnTrainSettings). */
+export type GqnObjectiveSettings = Pick<GqnTrainSettings, 'sigma'>;
+
+/**
  * The GQN's presets: one table of model sizes and training defaults (the `gqn` kind's, registry.ts).
  * `paper` follows the paper (sigma 2.0 -> 0.7 over 2e5 steps, lr 5e-4 -> 5e-5 over 1.6e6, batch
  * 36, 2e6 steps). `cpu` compresses the schedules to what a 2-core machine reaches in hours, not weeks.
  */
-export const GQN_PRESETS: Readonly<Record<string, Preset<GqnConfig>>> = {
+export const GQN_PRESETS: Readonly<Record<string, Preset<GqnConfig, GqnObjectiveSettings>>> = {
   paper: {
     model: {
       imageSize: 64, imageChannels: 3, viewpointSize: 7,

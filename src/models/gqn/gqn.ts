@@ -7,16 +7,26 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ParamStore } from '../layers/params.js';
-import type { Draw, Model, ObjectiveSettings, QueryBatch } from '../model.js';
+import type { Draw, Model } from '../model.js';
 import { linearAt } from '../schedules.js';
-import { validateConfig, type GqnConfig } from './config.js';
+import { validateConfig, type GqnConfig, type GqnObjectiveSettings } from './config.js';
 import { gaussianNll } from './gaussian.js';
 import { Generator } from './generator.js';
 import { GqnObjective } from './objective.js';
 import { toQueryFrame } from './query-frame.js';
 import { makeRepresentation, type Representation } from './representation.js';
 
-export type { QueryBatch } from '../model.js';
+/** The GQN's batch: B scenes, M context views each, one query view each. */
+export interface QueryBatch {
+  /** Context images [B, M, S, S, C] in [0, 1]. */
+  contextImages: tf.Tensor5D;
+  /** Context viewpoints [B, M, 7]. */
+  contextViewpoints: tf.Tensor3D;
+  /** Query image [B, S, S, C]. */
+  queryImage: tf.Tensor4D;
+  /** Query viewpoint [B, 7]. */
+  queryViewpoint: tf.Tensor2D;
+}
 
 export interface Elbo {
   /** -ELBO averaged over the batch: the training loss. */
@@ -39,7 +49,7 @@ export interface Conditioning {
   v: tf.Tensor2D;
 }
 
-export class GQN implements Model {
+export class GQN implements Model<QueryBatch, GqnObjectiveSettings> {
   readonly kind = 'gqn';
   readonly store: ParamStore;
   readonly representation: Representation;
@@ -117,8 +127,10 @@ export class GQN implements Model {
   }
 
   /**
-   * Query views drawn from the prior given the context (Model.predict): condition once, then one
-   * image per draw ('mean': every z_l at its prior's mean; a number: `noise(B, seed)`).
+   * Query views [B, S, S, C] in [0, 1] at `queryViewpoint` [B, 7] given M context views each
+   * ([B, M, S, S, C] and [B, M, 7]; M may be 0), drawn from the prior: condition once, then one
+   * image per draw ('mean': every z_l at its prior's mean; a number: `noise(B, seed)`). What
+   * `gqn eval`, `gqn render` and the viewer ask of a GQN.
    */
   predict(contextImages: tf.Tensor5D, contextViewpoints: tf.Tensor3D, queryViewpoint: tf.Tensor2D, draws: readonly Draw[]): tf.Tensor4D[] {
     return tf.tidy(() => {
@@ -129,7 +141,7 @@ export class GQN implements Model {
   }
 
   /** The negative ELBO with sigma annealed by the run's schedule (objective.ts). */
-  objective(settings: ObjectiveSettings): GqnObjective {
+  objective(settings: GqnObjectiveSettings): GqnObjective {
     return new GqnObjective(this, (step) => linearAt(settings.sigma, step));
   }
 

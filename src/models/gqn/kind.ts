@@ -1,10 +1,18 @@
-/** The `gqn` entry of the model registry (src/models/registry.ts). */
+/**
+ * The `gqn` entry of the model registry (src/models/registry.ts): the GQN trains on a
+ * gqn-datasets scene folder (--data, scene-data.ts) and is evaluated and drawn on one
+ * (src/eval/scene-eval.ts, scene-grid.ts).
+ */
+import { evaluateScenes } from '../../eval/scene-eval.js';
+import { drawSceneGrid } from '../../eval/scene-grid.js';
+import { formatReport } from '../../eval/scene-report.js';
 import type { ModelKind } from '../model.js';
-import { GQN_PRESETS, validateConfig, type GqnConfig } from './config.js';
-import { GQN } from './gqn.js';
+import { GQN_PRESETS, validateConfig, type GqnConfig, type GqnTrainSettings } from './config.js';
+import { GQN, type QueryBatch } from './gqn.js';
 import { gqnEvalBytes, gqnTrainBytes } from './memory.js';
+import { SCENE_DATA } from './scene-data.js';
 
-export const GQN_KIND: ModelKind<GqnConfig, GQN, 'gqn'> = {
+export const GQN_KIND = {
   name: 'gqn',
   description: 'Generative Query Network (Eslami et al. 2018): a representation network and a conditional DRAW generator, trained on the ELBO',
   presets: GQN_PRESETS,
@@ -15,8 +23,41 @@ export const GQN_KIND: ModelKind<GqnConfig, GQN, 'gqn'> = {
     { key: 'kl', label: 'KL', digits: 1 },
     { key: 'sigma', label: 'sigma', digits: 3 },
   ],
+  trainFlags: [
+    { flag: '--data', value: 'path', placeholder: '<dir>', field: 'train.data', required: true, description: 'dataset folder, e.g. data/shepard-metzler-7 (with train/ inside)' },
+    { flag: '--context-views', value: 'count-or-random', field: 'train.contextViews', default: 'random', description: "context views per batch, or 'random' for M ~ U{1..K-1} (default random)" },
+    { flag: '--sigma-start', value: 'positive-number', field: 'train.sigma.start', description: 'observation sigma at step 0' },
+    { flag: '--sigma-end', value: 'positive-number', field: 'train.sigma.end', description: 'observation sigma after annealing' },
+    { flag: '--sigma-steps', value: 'positive-int', field: 'train.sigma.steps', description: 'steps over which sigma anneals' },
+    { flag: '--representation', value: { choices: ['pool', 'tower', 'pyramid'] }, placeholder: '<kind>', field: 'model.representation', description: "representation network (default: the preset's)" },
+    { flag: '--context-frame', value: { choices: ['world', 'query'] }, placeholder: '<frame>', field: 'model.contextFrame', description: "cameras as given ('world', the paper) or turned into the query's heading ('query'); default: the preset's" },
+    { flag: '--skip-corrupt', value: 'switch', description: 'skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping' },
+  ],
+  data: SCENE_DATA,
+  evaluation: {
+    flags: ['--data', '--split', '--scenes', '--contexts', '--skip-corrupt'],
+    required: ['--data'],
+    // Every context count's pass stays alive within a batch (one tidy), plus the prior sample.
+    memory: (config, o) => ({ bytes: gqnEvalBytes(config, o.batch, 1, (o.contexts?.length ?? 1) + 1), flag: `--batch ${o.batch}` }),
+    async run(trained, o) {
+      const report = await evaluateScenes(trained, {
+        data: o.data!, split: o.split, scenes: o.scenes, batch: o.batch, contexts: o.contexts, seed: o.seed, skipCorrupt: o.skipCorrupt, onProgress: o.onProgress,
+      });
+      return { json: report, text: formatReport(report) };
+    },
+  },
+  render: {
+    flags: ['--data', '--split', '--scenes', '--context', '--samples'],
+    required: ['--data'],
+    memory: (config, o) => ({ bytes: gqnEvalBytes(config, o.scenes, o.context, o.samples + 1), flag: `--scenes ${o.scenes}` }),
+    async run(trained, o) {
+      const { png } = await drawSceneGrid(trained, {
+        data: o.data!, split: o.split, scenes: o.scenes, contextViews: o.context, samples: o.samples, zoom: o.zoom, seed: o.seed,
+      });
+      return { png, caption: `${o.context} contexts | truth | reconstruction | ${o.samples} prior samples` };
+    },
+  },
   validate: validateConfig,
   create: (config, seed) => new GQN(config, seed),
-  trainBytes: gqnTrainBytes,
-  evalBytes: gqnEvalBytes,
-};
+  trainBytes: (config, batch) => gqnTrainBytes(config, batch, 1),
+} satisfies ModelKind<GqnConfig, GqnTrainSettings, QueryBatch, GQN, 'gqn'>;

@@ -5,10 +5,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import type { Objective, ObjectiveValue, QueryBatch, Scores } from '../model.js';
-import type { GQN } from './gqn.js';
+import type { Objective, ObjectiveValue, Scores } from '../model.js';
+import type { GQN, QueryBatch } from './gqn.js';
 
-export class GqnObjective implements Objective {
+/** The GQN's per-image scores: NLL, KL and the reconstruction. */
+export interface GqnScores extends Scores {
+  /** The query reconstructed with its target seen [B, S, S, C]: the posterior path's mean. */
+  reconstruction: tf.Tensor4D;
+}
+
+export class GqnObjective implements Objective<QueryBatch, GqnScores> {
   readonly lossKey = 'elbo';
 
   /** `sigmaAt(step)`: the observation noise at a training step. */
@@ -23,7 +29,7 @@ export class GqnObjective implements Objective {
     return { loss: e.loss, scalars: { nll: tf.mean(e.nll) as tf.Scalar, kl: tf.mean(e.kl) as tf.Scalar } };
   }
 
-  score(batch: QueryBatch, step: number, seed: number): Scores {
+  score(batch: QueryBatch, step: number, seed: number): GqnScores {
     return tf.tidy(() => {
       const e = this.model.elbo(batch, this.sigmaAt(step), this.model.noise(batch.queryImage.shape[0], seed));
       return { nll: e.nll, kl: e.kl, reconstruction: e.mean };

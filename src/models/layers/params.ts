@@ -8,8 +8,11 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { deriveSeed } from '../../random/rng.js';
 
-/** conv: tfjs [kh, kw, in, out] <-> torch [out, in, kh, kw]; convT: [kh, kw, out, in] <-> [in, out, kh, kw]. */
-export type Layout = 'conv' | 'convTranspose' | 'vector';
+/**
+ * conv: tfjs [kh, kw, in, out] <-> torch [out, in, kh, kw]; convT: [kh, kw, out, in] <-> [in, out, kh, kw];
+ * linear: tfjs [in, out] (x W) <-> torch [out, in] (nn.Linear's weight).
+ */
+export type Layout = 'conv' | 'convTranspose' | 'linear' | 'vector';
 
 export interface Param {
   name: string;
@@ -38,6 +41,16 @@ export class ParamStore {
     return variable;
   }
 
+  /** A parameter filled with `value` (PyTorch's LayerNorm starts at weight 1, bias 0). */
+  constant(name: string, shape: number[], value: number, layout: Layout): tf.Variable {
+    if (this.params.has(name)) throw new Error(`ParamStore: duplicate parameter ${name}`);
+    const filled = tf.fill(shape, value);
+    const variable = tf.variable(filled, true);
+    filled.dispose();
+    this.params.set(name, { name, variable, layout });
+    return variable;
+  }
+
   get(name: string): tf.Variable {
     const p = this.params.get(name);
     if (p == null) throw new Error(`ParamStore: no parameter ${name}`);
@@ -58,11 +71,13 @@ export class ParamStore {
   }
 }
 
-/** Permutation from tfjs layout to torch layout (its own inverse for 4-D conv layouts). */
+/** Permutation from tfjs layout to torch layout. */
 export function toTorchPerm(layout: Layout): number[] | null {
+  if (layout === 'linear') return [1, 0];
   return layout === 'vector' ? null : [3, 2, 0, 1];
 }
 
 export function fromTorchPerm(layout: Layout): number[] | null {
+  if (layout === 'linear') return [1, 0];
   return layout === 'vector' ? null : [2, 3, 1, 0];
 }

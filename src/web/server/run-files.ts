@@ -8,6 +8,7 @@
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 
+import { kindOf } from '../../models/registry.js';
 import { readRunConfig } from '../../train/run-config.js';
 
 /** A failure a route answers with this status and message (never a crash of the server). */
@@ -57,7 +58,9 @@ export class RunFiles {
       throw new Error(`run folder ${dir}: ${code(e) === 'ENOENT' ? 'does not exist' : (e as Error).message}`, { cause: e });
     }
     if (!isDir) throw new Error(`run folder ${dir}: not a folder`);
-    await readRunConfig(abs);
+    const kind = kindOf(await readRunConfig(abs));
+    // The viewer renders scenes from cameras: only scene models (the GQN) have anything to show there.
+    if (kind.name !== 'gqn') throw new Error(`run folder ${dir}: a ${kind.name} run; the viewer shows gqn runs (gqn render draws a ${kind.name} run)`);
     return new RunFiles(abs);
   }
 

@@ -1,0 +1,104 @@
+/**
+ * Parity of the Neural Processes with their PyTorch twin (python/np_torch): both are given the
+ * same weights (through a checkpoint file), points and latent noise; the objective (loss, NLL,
+ * KL), the predictive mean and sigma, and the importance-sampled log-likelihood agree within 1e-4
+ * relative. Needs a Python with torch (Debian's python3-torch, which .ci/run installs): skipped
+ * with the reason without one, and a failure when CI is set.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+
+import * as tf from '@tensorflow/tfjs-core';
+
+import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
+import type { NpConfig, NpKindName } from '../../src/models/np/config.js';
+import { NeuralProcess } from '../../src/models/np/neural-process.js';
+import { saveWeights } from '../../src/train/checkpoint.js';
+import { readSafetensors, writeSafetensors, type NamedArray } from '../../src/train/safetensors.js';
+import { pythonWithTorch } from '../../bench/python.js';
+import { relativeError } from '../engine/parity.js';
+
+const python = pythonWithTorch();
+const skip = python || process.env.CI ? false : 'no python3 with torch (apt-get install python3-torch)';
+const pythonDir = fileURLToPath(new URL('../../python', import.meta.url));
+let dir = '';
+
+before(async () => {
+  await setupEngine({ backend: 'wasm', threads: 2 });
+  dir = await mkdtemp(join(tmpdir(), 'gqn-np-parity-'));
+});
+after(async () => {
+  await shutdownEngine();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const base = { xSize: 1, ySize: 1, hidden: 16, encoderLayers: 3, decoderLayers: 2, heads: 4 };
+const configs: [string, NpKindName, NpConfig][] = [
+  ['cnp', 'cnp', { ...base, latentSize: 0, deterministicPath: 'mean', selfAttention: 0 }],
+  ['np', 'np', { ...base, latentSize: 6, deterministicPath: 'mean', selfAttention: 0 }],
+  ['np, latent path only', 'np', { ...base, latentSize: 6, deterministicPath: 'none', selfAttention: 0 }],
+  ['anp, one self-attention block', 'anp', { ...base, latentSize: 6, deterministicPath: 'attention', selfAttention: 1 }],
+  ['anp, 2-d inputs, two blocks', 'anp', { ...base, xSize: 2, latentSize: 6, deterministicPath: 'attention', selfAttention: 2 }],
+];
+
+const SAMPLES = 3;
+
+for (const [name, kind, config] of configs) {
+  test(`PyTorch twin computes the same objective, predictive and log-likelihood (${name})`, { skip }, async () => {
+    assert.ok(python, 'CI is set but no python3 can import torch (apt-get install python3-torch)');
+    const live = tf.memory().numTensors;
+    const model = new NeuralProcess(kind, config, 7);
+    const [b, c, t] = [3, 5, 9];
+    const batch = tf.tidy(() => ({
+      contextX: tf.randomUniform([b, c, config.xSize], -2, 2, 'float32', 1) as tf.Tensor3D,
+      contextY: tf.randomNormal([b, c, config.ySize], 0, 1, 'float32', 2) as tf.Tensor3D,
+      targetX: tf.randomUniform([b, t, config.xSize], -2, 2, 'float32', 3) as tf.Tensor3D,
+      targetY: tf.randomNormal([b, t, config.ySize], 0, 1, 'float32', 4) as tf.Tensor3D,
+    }));
+    const eps = model.noise(b, 11);
+    const ours = model.elbo(batch, eps);
+    const llSeed = 40;
+    const ll = model.targetLogLikelihood(batch, SAMPLES, llSeed);
+    // The draws targetLogLikelihood makes: noise(B, seed + k).
+    const llEps = model.latent ? Array.from({ length: SAMPLES }, (_, k) => model.noise(b, llSeed + k)!) : [];
+
+    const safe = name.replace(/[^a-z0-9]+/g, '-');
+    const weights = join(dir, `${safe}.model.safetensors`);
+    const configPath = join(dir, `${safe}.config.json`);
+    const inPath = join(dir, `${safe}.inputs.safetensors`);
+    const outPath = join(dir, `${safe}.out.safetensors`);
+    await saveWeights(weights, model.store);
+    await writeFile(configPath, JSON.stringify({ model: config }));
+    const arr = (x: tf.Tensor): NamedArray => ({ shape: x.shape, data: x.dataSync() as Float32Array });
+    await writeSafetensors(inPath, new Map<string, NamedArray>([
+      ['context_x', arr(batch.contextX)], ['context_y', arr(batch.contextY)], ['target_x', arr(batch.targetX)], ['target_y', arr(batch.targetY)],
+      ...(eps ? [['eps', arr(eps)] as [string, NamedArray]] : []),
+      ...llEps.map((e, k) => [`eps_${k}`, arr(e)] as [string, NamedArray]),
+    ]));
+    const r = spawnSync(python!, ['-m', 'np_torch.parity', configPath, weights, inPath, outPath], { cwd: pythonDir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const { tensors: theirs } = await readSafetensors(outPath);
+    const compare = (key: string, x: tf.Tensor) => {
+      const other = theirs.get(key);
+      assert.ok(other, `${key}: missing from the twin's output`);
+      assert.deepEqual(other.shape, x.shape, `${key} shape`);
+      const err = relativeError(x.dataSync() as Float32Array, other.data);
+      assert.ok(err <= 1e-4, `${key}: relative error ${err}`);
+    };
+    tf.tidy(() => compare('loss', tf.reshape(ours.loss, [1])));
+    compare('nll', ours.nll);
+    compare('kl', ours.kl);
+    compare('mean', ours.predictive.mean);
+    compare('sigma', ours.predictive.sigma);
+    compare('log_likelihood', ll);
+    if (model.latent) assert.ok(ours.kl.dataSync().every((v) => v > 0), 'a posterior on more points differs from the prior');
+    tf.dispose([...Object.values(batch), ...(eps ? [eps] : []), ...llEps, ours.loss, ours.nll, ours.kl, ours.predictive.mean, ours.predictive.sigma, ll]);
+    model.dispose();
+    assert.equal(tf.memory().numTensors, live, 'every tensor disposed');
+  });
+}
