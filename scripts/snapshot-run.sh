@@ -21,6 +21,9 @@ node -e '
   const fs = require("fs"), path = require("path");
   const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
   c.train.data = path.basename(c.train.data);
+  // A resume on another machine records its data path among the overrides: by name there too.
+  const name = (v) => (typeof v === "string" ? path.basename(v) : v);
+  if (Array.isArray(c.overrides)) c.overrides = c.overrides.map((o) => (o.field === "train.data" ? { ...o, old: name(o.old), new: name(o.new) } : o));
   fs.writeFileSync(process.argv[2], JSON.stringify(c, null, 2) + "\n");
 ' "$run/config.json" "$tmp/config.json"
 [[ -f "$run/dataset.json" ]] && cp "$run/dataset.json" "$tmp/"
