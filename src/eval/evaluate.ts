@@ -7,7 +7,7 @@ import { GQN } from '../models/gqn/gqn.js';
 import type { Model } from '../models/model.js';
 import { loadRun } from '../train/load-run.js';
 import type { GqnRunConfig } from '../train/run-config.js';
-import { evaluateScenes, type EvalOptions, type EvalReport, type TrainedGqn } from './scene-eval.js';
+import { evaluateScenes, gqnSceneRun, type EvalOptions, type EvalReport, type TrainedGqn } from './scene-eval.js';
 
 export type { ContextResult, EvalOptions, EvalReport } from './scene-eval.js';
 
@@ -25,7 +25,7 @@ export async function loadGqnRun(runDir: string): Promise<TrainedGqn & { config:
 export async function evaluateRun(runDir: string, opts: EvalOptions): Promise<EvalReport> {
   const trained = await loadGqnRun(runDir);
   try {
-    return await evaluateScenes(trained, opts);
+    return await evaluateScenes(gqnSceneRun(trained), opts);
   } finally {
     trained.model.dispose();
   }

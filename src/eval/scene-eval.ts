@@ -21,8 +21,9 @@ import { listShards, type Split } from '../data/layout.js';
 import { openReader } from '../data/prefetch.js';
 import { readSceneRecords, viewCount } from '../data/records.js';
 import type { GqnConfig, GqnTrainSettings } from '../models/gqn/config.js';
-import type { GQN } from '../models/gqn/gqn.js';
-import type { TrainedModel } from '../models/model.js';
+import type { GQN, QueryBatch } from '../models/gqn/gqn.js';
+import type { GqnScores } from '../models/gqn/objective.js';
+import type { Draw, Objective, TrainedModel } from '../models/model.js';
 import { deriveSeed } from '../random/rng.js';
 import { psnr, ssim } from './image-metrics.js';
 import { ViewScoreSums, type SceneViews, type ViewScores } from './view-synthesis.js';
@@ -83,13 +84,38 @@ async function viewsPerScene(dir: string, split: Split, skipCorrupt: boolean): P
 /** A trained GQN as eval and render get it. */
 export type TrainedGqn = TrainedModel<GQN, GqnConfig, GqnTrainSettings>;
 
-/** Evaluates a loaded GQN (the caller disposes it): `gqn eval` for a gqn run. */
-export async function evaluateScenes(trained: TrainedGqn, opts: EvalOptions): Promise<EvalReport> {
-  const { model, config, checkpoint, step, run: runDir } = trained;
-  const objective = model.objective(config.train);
+/**
+ * What the scene eval and grids ask of a trained model of the scene kinds (the GQN; JUMP with
+ * one target per scene): query views from the prior given a context, and the objective on one
+ * query view per scene (its NLL, KL and posterior reconstruction).
+ */
+export interface SceneRun {
+  run: string;
+  checkpoint: string;
+  step: number;
+  imageSize: number;
+  imageChannels: number;
+  predict(contextImages: tf.Tensor5D, contextViewpoints: tf.Tensor3D, queryViewpoint: tf.Tensor2D, draws: readonly Draw[]): tf.Tensor4D[];
+  objective: Objective<QueryBatch, GqnScores>;
+}
+
+/** A trained GQN as a SceneRun. */
+export function gqnSceneRun(trained: TrainedGqn): SceneRun {
+  const { model, config, run, checkpoint, step } = trained;
+  return {
+    run, checkpoint, step, imageSize: config.model.imageSize, imageChannels: config.model.imageChannels,
+    predict: (c, cv, qv, draws) => model.predict(c, cv, qv, draws),
+    objective: model.objective(config.train),
+  };
+}
+
+/** Evaluates a loaded model (the caller disposes it): `gqn eval` for a gqn or jump run. */
+export async function evaluateScenes(trained: SceneRun, opts: EvalOptions): Promise<EvalReport> {
+  const { checkpoint, step, run: runDir, objective } = trained;
+  const model = trained;
   const { sigma } = objective.settings(step);
-  const s = config.model.imageSize;
-  const d = s * s * config.model.imageChannels;
+  const s = trained.imageSize;
+  const d = s * s * trained.imageChannels;
   type Sums = { nll: number; kl: number; psnrPosterior: number; ssimPosterior: number };
   const zero = (): { sums: Sums; views: ViewScoreSums } => ({ sums: { nll: 0, kl: 0, psnrPosterior: 0, ssimPosterior: 0 }, views: new ViewScoreSums(s) });
   const accs = new Map<number, ReturnType<typeof zero>>();

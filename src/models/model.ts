@@ -165,6 +165,10 @@ export interface EvalOptions {
   /** --contexts: context view counts (the GQN). */
   contexts?: number[];
   skipCorrupt?: boolean;
+  /** --consistency: whether views drawn from one sample agree (the GQN and JUMP on mnist-dice). */
+  consistency?: boolean;
+  /** --samples: prior samples per scene (--consistency). */
+  samples?: number;
   seed: number;
   onProgress?: (done: number, total: number) => void;
 }

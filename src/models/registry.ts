@@ -11,6 +11,7 @@
  * files; the browser imports model classes directly.
  */
 import { GQN_KIND } from './gqn/kind.js';
+import { JUMP_KIND } from './jump/kind.js';
 import type { KindFlag, Model, ModelKind } from './model.js';
 import { ANP_KIND, CNP_KIND, NP_KIND } from './np/kind.js';
 import { CVAE_KIND, VAE_KIND } from './vae/kind.js';
@@ -22,6 +23,7 @@ const KINDS = {
   cnp: CNP_KIND,
   np: NP_KIND,
   anp: ANP_KIND,
+  jump: JUMP_KIND,
 } as const;
 
 export type ModelKindName = keyof typeof KINDS;

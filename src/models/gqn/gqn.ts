@@ -14,7 +14,7 @@ import { gaussianNll } from './gaussian.js';
 import { Generator } from './generator.js';
 import { GqnObjective } from './objective.js';
 import { toQueryFrame } from './query-frame.js';
-import { makeRepresentation, type Representation } from './representation.js';
+import { makeRepresentation, representScene, type Representation } from './representation.js';
 
 /** The GQN's batch: B scenes, M context views each, one query view each. */
 export interface QueryBatch {
@@ -62,17 +62,9 @@ export class GQN implements Model<QueryBatch, GqnObjectiveSettings> {
     this.generator = new Generator(this.store, config);
   }
 
-  /** r = sum over the M context views of f(x^k, v^k): [B, side, side, r]. */
+  /** r = sum over the M context views of f(x^k, v^k): [B, side, side, r] (M = 0: r = 0). */
   represent(images: tf.Tensor5D, viewpoints: tf.Tensor3D): tf.Tensor4D {
-    return tf.tidy(() => {
-      const [b, m, s, , ch] = images.shape;
-      const flat = this.representation.apply(
-        tf.reshape(images, [b * m, s, s, ch]),
-        tf.reshape(viewpoints, [b * m, viewpoints.shape[2]]),
-      );
-      const [, side, , rc] = flat.shape;
-      return tf.sum(tf.reshape(flat, [b, m, side, side, rc]), 1) as tf.Tensor4D;
-    });
+    return representScene(this.representation, this.config.rChannels, images, viewpoints);
   }
 
   /** Whether r depends on the query camera (config.contextFrame 'query'): then it is built per query. */
@@ -90,9 +82,7 @@ export class GQN implements Model<QueryBatch, GqnObjectiveSettings> {
       let ctxV = contextViewpoints;
       let v = queryViewpoint;
       if (this.queryDependent) ({ context: ctxV, query: v } = toQueryFrame(contextViewpoints, queryViewpoint));
-      const [b, m] = contextImages.shape;
-      const side = this.representation.side;
-      const r = m === 0 ? tf.zeros([b, side, side, this.config.rChannels]) as tf.Tensor4D : this.represent(contextImages, ctxV);
+      const r = this.represent(contextImages, ctxV);
       return { r, v };
     });
   }

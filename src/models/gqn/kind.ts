@@ -3,7 +3,7 @@
  * gqn-datasets scene folder (--data, scene-data.ts) and is evaluated and drawn on one
  * (src/eval/scene-eval.ts, scene-grid.ts).
  */
-import { evaluateScenes } from '../../eval/scene-eval.js';
+import { evaluateScenes, gqnSceneRun } from '../../eval/scene-eval.js';
 import { drawSceneGrid } from '../../eval/scene-grid.js';
 import { formatReport } from '../../eval/scene-report.js';
 import type { ModelKind } from '../model.js';
@@ -40,7 +40,7 @@ export const GQN_KIND = {
     // Every context count's pass stays alive within a batch (one tidy), plus the prior sample.
     memory: (config, o) => ({ bytes: gqnEvalBytes(config, o.batch, 1, (o.contexts?.length ?? 1) + 1), flag: `--batch ${o.batch}` }),
     async run(trained, o) {
-      const report = await evaluateScenes(trained, {
+      const report = await evaluateScenes(gqnSceneRun(trained), {
         data: o.data!, split: o.split, scenes: o.scenes, batch: o.batch, contexts: o.contexts, seed: o.seed, skipCorrupt: o.skipCorrupt, onProgress: o.onProgress,
       });
       return { json: report, text: formatReport(report) };
@@ -51,7 +51,7 @@ export const GQN_KIND = {
     required: ['--data'],
     memory: (config, o) => ({ bytes: gqnEvalBytes(config, o.scenes, o.context, o.samples + 1), flag: `--scenes ${o.scenes}` }),
     async run(trained, o) {
-      const { png } = await drawSceneGrid(trained, {
+      const { png } = await drawSceneGrid(gqnSceneRun(trained), {
         data: o.data!, split: o.split, scenes: o.scenes, contextViews: o.context, samples: o.samples, zoom: o.zoom, seed: o.seed,
       });
       return { png, caption: `${o.context} contexts | truth | reconstruction | ${o.samples} prior samples` };

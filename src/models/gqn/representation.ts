@@ -12,6 +12,9 @@ import { Conv2d } from '../layers/conv2d.js';
 import type { ParamStore } from '../layers/params.js';
 import type { GqnConfig } from './config.js';
 
+/** The fields of a model's configuration the representation networks read (the GQN's, JUMP's). */
+export type RepresentationConfig = Pick<GqnConfig, 'imageSize' | 'imageChannels' | 'viewpointSize' | 'representation' | 'rChannels' | 'towerHidden'>;
+
 export interface Representation {
   /** Side of r (1 for pool and pyramid). */
   readonly side: number;
@@ -36,7 +39,7 @@ export class Tower implements Representation {
   private readonly conv7: Conv2d;
   private readonly conv8: Conv2d;
 
-  constructor(store: ParamStore, name: string, c: GqnConfig, private readonly pool: boolean) {
+  constructor(store: ParamStore, name: string, c: RepresentationConfig, private readonly pool: boolean) {
     const r = c.rChannels;
     const k = c.towerHidden;
     const vr = r + c.viewpointSize;
@@ -71,7 +74,7 @@ export class Pyramid implements Representation {
   readonly side = 1;
   private readonly convs: Conv2d[];
 
-  constructor(store: ParamStore, name: string, c: GqnConfig) {
+  constructor(store: ParamStore, name: string, c: RepresentationConfig) {
     const inC = c.imageChannels + c.viewpointSize;
     this.convs = [
       new Conv2d(store, `${name}.conv1`, inC, 32, 2, { stride: 2, pad: 'valid' }),
@@ -89,7 +92,21 @@ export class Pyramid implements Representation {
   }
 }
 
-export function makeRepresentation(store: ParamStore, c: GqnConfig): Representation {
+/**
+ * r = sum over the M context views of f(x^k, v^k): images [B, M, S, S, C] and viewpoints
+ * [B, M, 7] -> [B, side, side, r]; M = 0 gives r = 0.
+ */
+export function representScene(f: Representation, rChannels: number, images: tf.Tensor5D, viewpoints: tf.Tensor3D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [b, m, s, , ch] = images.shape;
+    if (m === 0) return tf.zeros([b, f.side, f.side, rChannels]) as tf.Tensor4D;
+    const flat = f.apply(tf.reshape(images, [b * m, s, s, ch]), tf.reshape(viewpoints, [b * m, viewpoints.shape[2]]));
+    const [, side, , rc] = flat.shape;
+    return tf.sum(tf.reshape(flat, [b, m, side, side, rc]), 1) as tf.Tensor4D;
+  });
+}
+
+export function makeRepresentation(store: ParamStore, c: RepresentationConfig): Representation {
   switch (c.representation) {
     case 'pool': return new Tower(store, 'representation', c, true);
     case 'tower': return new Tower(store, 'representation', c, false);

@@ -24,7 +24,9 @@ const EXPECTED = 'expected a dataset folder such as data/shepard-metzler-7 (with
  * a dataset folder with training shards whose frames and views fit the model and the flags.
  * Returns the data's manifest settings (null for data without a manifest, e.g. DeepMind's).
  */
-export async function checkSceneData(model: GqnConfig, train: GqnTrainSettings & { preset: string }): Promise<DatasetSettings | null> {
+export async function checkSceneData(
+  model: Pick<GqnConfig, 'imageSize'>, train: Pick<GqnTrainSettings, 'data' | 'contextViews'> & { preset: string }, queryViews = 1,
+): Promise<DatasetSettings | null> {
   const dir = train.data;
   const s = await stat(dir).catch(() => null);
   if (s == null || !s.isDirectory()) throw new Error(`--data: ${dir} ${s == null ? 'does not exist' : 'is not a folder'}; ${EXPECTED}`);
@@ -36,8 +38,12 @@ export async function checkSceneData(model: GqnConfig, train: GqnTrainSettings &
     throw new Error(`--data: ${dir} has ${settings.size}x${settings.size} frames (manifest.json); preset ${train.preset} needs ${size}x${size}, which must divide them`);
   }
   const m = train.contextViews;
-  if (typeof m === 'number' && m + 1 > settings.views) {
-    throw new Error(`--context-views: ${m} context views and a query view need ${m + 1} views per scene, but ${dir} has ${settings.views} (manifest.json)`);
+  const queries = queryViews === 1 ? 'a query view' : `${queryViews} query views`;
+  if (typeof m === 'number' && m + queryViews > settings.views) {
+    throw new Error(`--context-views: ${m} context views and ${queries} need ${m + queryViews} views per scene, but ${dir} has ${settings.views} (manifest.json)`);
+  }
+  if (m === 'random' && 1 + queryViews > settings.views) {
+    throw new Error(`${queries} and at least one context view need ${1 + queryViews} views per scene, but ${dir} has ${settings.views} (manifest.json)`);
   }
   return settings;
 }
@@ -55,11 +61,17 @@ export function toQueryBatch(b: Batch): QueryBatch {
   };
 }
 
-/** The training split of `train.data` as QueryBatches, prefetched two ahead. */
-export function openSceneBatches(model: GqnConfig, train: GqnTrainSettings, o: StreamOptions): BatchStream<QueryBatch> {
+/**
+ * The training split of `train.data` with `queryViews` query views per scene, prefetched two
+ * ahead, as the kind's batches (`toBatch` makes its tensors, `disposeBatch` frees them).
+ */
+export function openSceneStream<B>(
+  imageSize: number, train: Pick<GqnTrainSettings, 'data' | 'contextViews'>, o: StreamOptions, queryViews: number,
+  toBatch: (b: Batch) => B, disposeBatch: (batch: B) => void,
+): BatchStream<B> {
   const reader = openReader({
-    dir: train.data, split: 'train', batchSize: o.batch, contextViews: train.contextViews, queryViews: 1,
-    seed: o.seed, imageSize: model.imageSize, resume: o.resume, prefetch: 2, skipCorrupt: o.skipCorrupt,
+    dir: train.data, split: 'train', batchSize: o.batch, contextViews: train.contextViews, queryViews,
+    seed: o.seed, imageSize, resume: o.resume, prefetch: 2, skipCorrupt: o.skipCorrupt,
   });
   const skipped: string[] = [];
   return {
@@ -68,12 +80,18 @@ export function openSceneBatches(model: GqnConfig, train: GqnTrainSettings, o: S
       const b = await reader.next();
       for (let i = skipped.length; i < reader.corrupt.length; i++) skipped.push(`skipped a corrupt record (--skip-corrupt): ${reader.corrupt[i].message}`);
       if (b == null) throw new Error(`${train.data}: the training split ran out of batches`);
-      return toQueryBatch(b);
+      return toBatch(b);
     },
     state: () => reader.state(),
-    dispose: (batch) => tf.dispose([batch.contextImages, batch.contextViewpoints, batch.queryImage, batch.queryViewpoint]),
+    dispose: disposeBatch,
     close: () => reader.close(),
   };
+}
+
+/** The training split of `train.data` as QueryBatches (one query view per scene). */
+export function openSceneBatches(model: GqnConfig, train: GqnTrainSettings, o: StreamOptions): BatchStream<QueryBatch> {
+  return openSceneStream(model.imageSize, train, o, 1, toQueryBatch,
+    (batch) => tf.dispose([batch.contextImages, batch.contextViewpoints, batch.queryImage, batch.queryViewpoint]));
 }
 
 export const SCENE_DATA: KindData<GqnConfig, GqnTrainSettings, QueryBatch> = {
