@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .safetensors_io import read_safetensors
+from .safetensors_io import load_checkpoint  # noqa: F401 (re-exported)
 
 
 class ConvLSTMCell(nn.Module):
@@ -174,12 +174,3 @@ class GQN(nn.Module):
         d = query_image[0].numel()
         nll = 0.5 / sigma ** 2 * ((query_image - mean) ** 2).sum(dim=(1, 2, 3)) + d * (math.log(sigma) + 0.5 * math.log(2 * math.pi))
         return {"loss": (nll + kl).mean(), "nll": nll, "kl": kl, "kl_per_step": kl_per_step, "mean": mean, "r": r}
-
-
-def load_checkpoint(model, path):
-    """Loads a gqn model.safetensors (PyTorch layout, the same names) into `model`."""
-    tensors, meta = read_safetensors(path)
-    missing, unexpected = model.load_state_dict(tensors, strict=False)
-    if missing or unexpected:
-        raise ValueError(f"{path}: missing {missing[:5]}, unexpected {unexpected[:5]}")
-    return meta

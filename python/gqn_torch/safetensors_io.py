@@ -40,3 +40,13 @@ def write_safetensors(path, tensors, metadata=None):
         f.write(h)
         for c in chunks:
             f.write(c)
+
+
+def load_checkpoint(model, path):
+    """Loads a model.safetensors written by `gqn train` (PyTorch layout, the same names) into `model`,
+    any of the twins; every name must match."""
+    tensors, meta = read_safetensors(path)
+    missing, unexpected = model.load_state_dict(tensors, strict=False)
+    if missing or unexpected:
+        raise ValueError(f"{path}: missing {missing[:5]}, unexpected {unexpected[:5]}")
+    return meta

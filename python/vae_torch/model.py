@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from gqn_torch.safetensors_io import read_safetensors
+from gqn_torch.safetensors_io import load_checkpoint  # noqa: F401 (re-exported for parity.py)
 
 
 def kl_divergence(mu_q, log_var_q, mu_p, log_var_p):
@@ -54,8 +54,3 @@ class VAE(nn.Module):
         mu_p, log_var_p = self.prior_of(y)
         kl = kl_divergence(mu, log_var, mu_p, log_var_p).sum(1)
         return {"loss": (nll + kl).mean(), "nll": nll, "kl": kl, "logits": logits, "z": z}
-
-
-def load_checkpoint(model, path):
-    tensors, _ = read_safetensors(path)
-    model.load_state_dict(tensors, strict=True)

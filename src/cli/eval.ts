@@ -29,7 +29,9 @@ function contextList(value: string): number[] {
  * every kind takes), and a flag it requires that is missing; errors name the flag.
  */
 function checkFlags(command: Command, kind: AnyModelKind, what: 'evaluation' | 'render', common: readonly string[]): void {
-  const { flags, required } = kind[what];
+  const { flags } = kind[what];
+  // --consistency renders its own mnist-dice scenes: no dataset is read.
+  const required = command.getOptionValue('consistency') === true ? kind[what].required.filter((f) => f !== '--data') : kind[what].required;
   const takes = new Set([...flags, ...common]);
   for (const option of command.options) {
     const flag = option.long!;
@@ -54,6 +56,8 @@ export function evalCommand(): Command {
     .option('--json', 'print the report as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
     .option('--skip-corrupt', 'skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping (gqn)')
+    .option('--consistency', 'mnist-dice: whether the views of one prior sample agree on a face the context never shows, read by the face classifier in models/mnist-dice-faces (gqn, jump; --data is then not read)')
+    .option('--samples <n>', 'prior samples per scene (--consistency; default 4)', positiveInt)
     .action((run: string, opts: Omit<EvalOptions, 'seed' | 'onProgress'> & { json?: boolean; out?: string }, command: Command) => runEngineCommand(command, async (info, g) => {
       const kind = kindOf(await readRunConfig(run));
       checkFlags(command, kind, 'evaluation', ['--batch', '--json', '--out']);

@@ -41,11 +41,11 @@ const runConfig = (kind?: 'gqn'): GqnRunConfig => ({
 });
 
 test('kinds and presets by name; unknown ones are one-line errors listing the choices', () => {
-  assert.deepEqual(MODEL_KINDS, ['gqn', 'vae', 'cvae', 'cnp', 'np', 'anp']);
+  assert.deepEqual(MODEL_KINDS, ['gqn', 'vae', 'cvae', 'cnp', 'np', 'anp', 'jump']);
   assert.equal(getModelKind('gqn').name, 'gqn');
-  assert.throws(() => getModelKind('dcgan'), /^Error: --model: expected one of gqn, vae, cvae, cnp, np, anp, got "dcgan"$/);
+  assert.throws(() => getModelKind('dcgan'), /^Error: --model: expected one of gqn, vae, cvae, cnp, np, anp, jump, got "dcgan"$/);
   assert.equal(kindOf({}).name, 'gqn', 'a config without kind is a GQN');
-  assert.throws(() => kindOf({ kind: 'jump' }), /^Error: field kind: expected one of gqn, vae, cvae, cnp, np, anp, got "jump"$/);
+  assert.throws(() => kindOf({ kind: 'slim' }), /^Error: field kind: expected one of gqn, vae, cvae, cnp, np, anp, jump, got "slim"$/);
   const gqn = getModelKind('gqn');
   assert.throws(() => presetOf(gqn, 'huge'), /^Error: --preset: expected one of paper, cpu \(the gqn presets\), got 'huge'$/);
   assert.ok(gqn.presets[gqn.defaultPreset], 'the default preset is in the table');
@@ -76,8 +76,8 @@ test('config.json: kind absent loads as a GQN, an unknown kind is refused naming
   };
   assert.equal(kindOf(await readRunConfig(await write('old', runConfig()))).name, 'gqn');
   assert.equal((await readRunConfig(await write('new', runConfig('gqn')))).kind, 'gqn');
-  const bad = await write('bad', { ...runConfig(), kind: 'jump' });
-  await assert.rejects(readRunConfig(bad), (e: Error) => e.message === `${join(bad, 'config.json')}: field kind: expected one of gqn, vae, cvae, cnp, np, anp, got "jump"`);
+  const bad = await write('bad', { ...runConfig(), kind: 'slim' });
+  await assert.rejects(readRunConfig(bad), (e: Error) => e.message === `${join(bad, 'config.json')}: field kind: expected one of gqn, vae, cvae, cnp, np, anp, jump, got "slim"`);
 });
 
 test('a resume keeps the run\'s kind, and writes none into a config that had none', () => {

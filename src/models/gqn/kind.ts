@@ -3,6 +3,7 @@
  * gqn-datasets scene folder (--data, scene-data.ts) and is evaluated and drawn on one
  * (src/eval/scene-eval.ts, scene-grid.ts).
  */
+import { evaluateConsistency, formatConsistency } from '../../eval/consistency.js';
 import { evaluateScenes, gqnSceneRun } from '../../eval/scene-eval.js';
 import { drawSceneGrid } from '../../eval/scene-grid.js';
 import { formatReport } from '../../eval/scene-report.js';
@@ -35,11 +36,20 @@ export const GQN_KIND = {
   ],
   data: SCENE_DATA,
   evaluation: {
-    flags: ['--data', '--split', '--scenes', '--contexts', '--skip-corrupt'],
+    flags: ['--data', '--split', '--scenes', '--contexts', '--skip-corrupt', '--consistency', '--samples'],
     required: ['--data'],
-    // Every context count's pass stays alive within a batch (one tidy), plus the prior sample.
-    memory: (config, o) => ({ bytes: gqnEvalBytes(config, o.batch, 1, (o.contexts?.length ?? 1) + 1), flag: `--batch ${o.batch}` }),
+    // Every context count's pass stays alive within a batch (one tidy), plus the prior sample;
+    // --consistency keeps 4 views of every draw (samples and the mean).
+    memory: (config, o) => o.consistency
+      ? { bytes: gqnEvalBytes(config, o.batch, 3, 4 * ((o.samples ?? 4) + 1)), flag: `--batch ${o.batch}` }
+      : { bytes: gqnEvalBytes(config, o.batch, 1, (o.contexts?.length ?? 1) + 1), flag: `--batch ${o.batch}` },
     async run(trained, o) {
+      if (o.consistency) {
+        const report = await evaluateConsistency({ kind: 'gqn', run: trained.run, step: trained.step, model: trained.model }, {
+          scenes: o.scenes, samples: o.samples ?? 4, batch: o.batch, seed: o.seed, onProgress: o.onProgress,
+        });
+        return { json: report, text: formatConsistency(report) };
+      }
       const report = await evaluateScenes(gqnSceneRun(trained), {
         data: o.data!, split: o.split, scenes: o.scenes, batch: o.batch, contexts: o.contexts, seed: o.seed, skipCorrupt: o.skipCorrupt, onProgress: o.onProgress,
       });

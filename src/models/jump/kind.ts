@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { evaluateConsistency, formatConsistency } from '../../eval/consistency.js';
 import { drawJumpGrid } from '../../eval/jump-grid.js';
 import { evaluateScenes, type SceneRun } from '../../eval/scene-eval.js';
 import { formatReport } from '../../eval/scene-report.js';
@@ -77,9 +78,15 @@ export const JUMP_KIND = {
     flags: ['--data', '--split', '--scenes', '--contexts', '--skip-corrupt', '--consistency', '--samples'],
     required: ['--data'],
     memory: (config, o) => o.consistency
-      ? { bytes: jumpEvalBytes(config, o.batch, 3, 4, 2), flag: `--batch ${o.batch}` }
+      ? { bytes: jumpEvalBytes(config, o.batch, 3, 4, (o.samples ?? 4) + 1), flag: `--batch ${o.batch}` }
       : { bytes: jumpEvalBytes(config, o.batch, 1, 1, (o.contexts?.length ?? 1) + 1), flag: `--batch ${o.batch}` },
     async run(trained, o) {
+      if (o.consistency) {
+        const report = await evaluateConsistency({ kind: 'jump', run: trained.run, step: trained.step, model: trained.model }, {
+          scenes: o.scenes, samples: o.samples ?? 4, batch: o.batch, seed: o.seed, onProgress: o.onProgress,
+        });
+        return { json: report, text: formatConsistency(report) };
+      }
       const report = await evaluateScenes(jumpSceneRun(trained), {
         data: o.data!, split: o.split, scenes: o.scenes, batch: o.batch, contexts: o.contexts, seed: o.seed, skipCorrupt: o.skipCorrupt, onProgress: o.onProgress,
       });

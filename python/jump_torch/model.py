@@ -1,0 +1,124 @@
+"""JUMP, the Consistent GQN, of src/models/jump/ in PyTorch (NCHW). Names and channel orders
+match the TypeScript code:
+
+representation.conv1..conv8           the GQN's tower (gqn_torch.model.Tower)
+latent.generation_core.conv           input [r_C, z_l, h_g]          -> gates i, f, o, g
+latent.inference_core.conv            input [r_C, r_CT, h_g, h_e]
+latent.prior / latent.posterior       h -> (mu, logvar) of z_l
+renderer.core.conv                    input [z_1..z_L, v, u_down, h]
+renderer.canvas                       ConvTranspose(4, stride 4): u += canvas(h)
+renderer.u_down                       Conv(4, stride 4)
+renderer.observation                  Conv 1x1, then sigmoid
+"""
+import math
+
+import torch
+import torch.nn as nn
+
+from gqn_torch.model import ConvLSTMCell, Tower, kl_divergence
+
+SCALE = 4
+
+
+class SceneLatent(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.cfg = cfg
+        r, h, z, k = cfg["rChannels"], cfg["hChannels"], cfg["zChannels"], cfg["coreKernel"]
+        self.generation_core = ConvLSTMCell(r + z, h, k)
+        self.inference_core = ConvLSTMCell(2 * r + h, h, k)
+        self.prior = nn.Conv2d(h, 2 * z, k, padding=k // 2)
+        self.posterior = nn.Conv2d(h, 2 * z, k, padding=k // 2)
+        self.grid = cfg["imageSize"] // SCALE
+
+    def on_grid(self, r):
+        return r if r.shape[2] == self.grid else r.expand(-1, -1, self.grid, self.grid)
+
+    def infer(self, r_c, r_ct, eps):
+        r_c, r_ct = self.on_grid(r_c), self.on_grid(r_ct)
+        hg = r_c.new_zeros(r_c.shape[0], self.cfg["hChannels"], self.grid, self.grid)
+        cg, he, ce = hg.clone(), hg.clone(), hg.clone()
+        zs, kl = [], 0
+        for l in range(self.cfg["latentSteps"]):
+            mu_p, logvar_p = torch.chunk(self.prior(hg), 2, 1)
+            he, ce = self.inference_core(torch.cat([r_c, r_ct, hg], 1), he, ce)
+            mu_q, logvar_q = torch.chunk(self.posterior(he), 2, 1)
+            z = mu_q + torch.exp(0.5 * logvar_q) * eps[l]
+            hg, cg = self.generation_core(torch.cat([r_c, z], 1), hg, cg)
+            zs.append(z)
+            kl = kl + kl_divergence(mu_q, logvar_q, mu_p, logvar_p).sum(dim=(1, 2, 3))
+        return torch.cat(zs, 1), kl
+
+    def generate(self, r_c, eps):
+        r_c = self.on_grid(r_c)
+        hg = r_c.new_zeros(r_c.shape[0], self.cfg["hChannels"], self.grid, self.grid)
+        cg = hg.clone()
+        zs = []
+        for l in range(self.cfg["latentSteps"]):
+            mu_p, logvar_p = torch.chunk(self.prior(hg), 2, 1)
+            z = mu_p + torch.exp(0.5 * logvar_p) * eps[l]
+            hg, cg = self.generation_core(torch.cat([r_c, z], 1), hg, cg)
+            zs.append(z)
+        return torch.cat(zs, 1)
+
+
+class Renderer(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.cfg = cfg
+        h, u, k = cfg["hChannels"], cfg["uChannels"], cfg["coreKernel"]
+        self.core = ConvLSTMCell(cfg["latentSteps"] * cfg["zChannels"] + cfg["viewpointSize"] + u, h, k)
+        self.canvas = nn.ConvTranspose2d(h, u, SCALE, stride=SCALE)
+        self.u_down = nn.Conv2d(u, u, SCALE, stride=SCALE)
+        self.observation = nn.Conv2d(u, cfg["imageChannels"], 1)
+        self.grid = cfg["imageSize"] // SCALE
+
+    def forward(self, z, v):
+        cfg, g = self.cfg, self.grid
+        n = z.shape[0]
+        cond = torch.cat([z, v[:, :, None, None].expand(-1, -1, g, g)], 1)
+        h = z.new_zeros(n, cfg["hChannels"], g, g)
+        c = h.clone()
+        u = z.new_zeros(n, cfg["uChannels"], cfg["imageSize"], cfg["imageSize"])
+        for _ in range(cfg["renderSteps"]):
+            h, c = self.core(torch.cat([cond, self.u_down(u)], 1), h, c)
+            u = u + self.canvas(h)
+        return torch.sigmoid(self.observation(u))
+
+
+class JUMP(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        if cfg["representation"] not in ("tower", "pool"):
+            raise ValueError(f"representation: expected tower or pool, got {cfg['representation']!r}")
+        self.cfg = cfg
+        self.representation = Tower(cfg, pool=cfg["representation"] == "pool")
+        self.latent = SceneLatent(cfg)
+        self.renderer = Renderer(cfg)
+
+    def represent(self, images, viewpoints):
+        """images [B, M, C, S, S], viewpoints [B, M, 7] -> r [B, r, side, side] (sum over M)."""
+        b, m = images.shape[:2]
+        flat = self.representation(images.flatten(0, 1), viewpoints.flatten(0, 1))
+        return flat.view(b, m, *flat.shape[1:]).sum(1)
+
+    def render_views(self, z, viewpoints):
+        """One z per scene [B, L*z, g, g] at its T cameras [B, T, 7] -> [B, T, C, S, S]."""
+        b, t = viewpoints.shape[:2]
+        z_per_view = z[:, None].expand(-1, t, -1, -1, -1).flatten(0, 1)
+        x = self.renderer(z_per_view, viewpoints.flatten(0, 1))
+        return x.view(b, t, *x.shape[1:])
+
+    def elbo(self, ctx_images, ctx_viewpoints, target_images, target_viewpoints, sigma, eps):
+        r_c = self.represent(ctx_images, ctx_viewpoints)
+        r_ct = r_c + self.represent(target_images, target_viewpoints)
+        z, kl = self.latent.infer(r_c, r_ct, eps)
+        mean = self.render_views(z, target_viewpoints)
+        d = target_images[0, 0].numel()
+        per_view = 0.5 / sigma ** 2 * ((target_images - mean) ** 2).sum(dim=(2, 3, 4)) + d * (math.log(sigma) + 0.5 * math.log(2 * math.pi))
+        nll = per_view.sum(1)
+        return {"loss": (nll + kl).mean(), "nll": nll, "kl": kl, "mean": mean, "z": z}
+
+    def sample_views(self, ctx_images, ctx_viewpoints, query_viewpoints, eps):
+        """Views [B, Q, C, S, S] of one prior sample of z per scene."""
+        return self.render_views(self.latent.generate(self.represent(ctx_images, ctx_viewpoints), eps), query_viewpoints)

@@ -1,0 +1,96 @@
+/**
+ * JUMP's model: one scene latent shared by every view of a sample (the property the
+ * consistency test rests on), the ELBO's parts, sizes from the config, and configuration errors
+ * that name the field.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import * as tf from '@tensorflow/tfjs-core';
+
+import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
+import { validateJumpConfig, JUMP_PRESETS } from '../../src/models/jump/config.js';
+import { JUMP } from '../../src/models/jump/jump.js';
+import { jumpParameterCount } from '../../src/models/jump/memory.js';
+import { GQN } from '../../src/models/gqn/gqn.js';
+import { TINY, TINY_JUMP } from './tiny-config.js';
+
+before(async () => {
+  await setupEngine({ backend: 'wasm', threads: 2 });
+});
+after(shutdownEngine);
+
+const inputs = (b: number, m: number, q: number) => tf.tidy(() => ({
+  ctx: tf.randomUniform([b, m, 16, 16, 3], 0, 1, 'float32', 1) as tf.Tensor5D,
+  ctxV: tf.randomNormal([b, m, 7], 0, 1, 'float32', 2) as tf.Tensor3D,
+  queryV: tf.randomNormal([b, q, 7], 0, 1, 'float32', 3) as tf.Tensor3D,
+}));
+
+test('one sample is one scene: a camera asked twice gets the same view; the GQN draws each query anew', () => {
+  const jump = new JUMP(TINY_JUMP, 3);
+  const gqn = new GQN(TINY, 3);
+  tf.tidy(() => {
+    const { ctx, ctxV, queryV } = inputs(2, 2, 2);
+    const twice = tf.concat([queryV.slice([0, 0, 0], [2, 1, 7]), queryV.slice([0, 0, 0], [2, 1, 7])], 1) as tf.Tensor3D;
+    const [views] = jump.predictViews(ctx, ctxV, twice, [17]);
+    const [a, b] = tf.split(views, 2, 1).map((t) => t.dataSync());
+    assert.deepEqual(a, b, 'one latent, one camera: one view');
+    // Another draw is another scene: the views differ (the untrained prior has unit spread).
+    const [other] = jump.predictViews(ctx, ctxV, twice, [18]);
+    assert.notDeepEqual(other.dataSync(), views.dataSync());
+    // predict (one query per scene) is predictViews with Q = 1.
+    const one = queryV.slice([0, 1, 0], [2, 1, 7]) as tf.Tensor3D;
+    const [single] = jump.predict(ctx, ctxV, one.reshape([2, 7]) as tf.Tensor2D, ['mean']);
+    const [multi] = jump.predictViews(ctx, ctxV, one, ['mean']);
+    assert.deepEqual(single.dataSync(), multi.dataSync());
+    // The GQN's generator draws a latent per query: the same camera with two seeds gives two views.
+    const v = one.reshape([2, 7]) as tf.Tensor2D;
+    const [g1, g2] = gqn.predict(ctx, ctxV, v, [17, 18]);
+    assert.notDeepEqual(g1.dataSync(), g2.dataSync());
+  });
+  jump.dispose();
+  gqn.dispose();
+  assert.equal(tf.memory().numTensors, 0);
+});
+
+test('the ELBO: NLL summed over the T targets plus one KL per scene; the renderer never reads r', () => {
+  const model = new JUMP(TINY_JUMP, 4);
+  const batch = tf.tidy(() => ({
+    contextImages: tf.randomUniform([2, 1, 16, 16, 3], 0, 1, 'float32', 1) as tf.Tensor5D,
+    contextViewpoints: tf.randomNormal([2, 1, 7], 0, 1, 'float32', 2) as tf.Tensor3D,
+    targetImages: tf.randomUniform([2, 3, 16, 16, 3], 0, 1, 'float32', 3) as tf.Tensor5D,
+    targetViewpoints: tf.randomNormal([2, 3, 7], 0, 1, 'float32', 4) as tf.Tensor3D,
+  }));
+  const eps = model.noise(2, 9);
+  const e = model.elbo(batch, 0.8, eps);
+  assert.deepEqual(e.mean.shape, [2, 3, 16, 16, 3]);
+  const [nll, kl, loss] = [e.nll.dataSync(), e.kl.dataSync(), e.loss.dataSync()[0]];
+  assert.ok(kl.every((k) => k > 0));
+  assert.ok(Math.abs(loss - (nll[0] + kl[0] + nll[1] + kl[1]) / 2) < 1e-3 * Math.abs(loss));
+  // Each target's NLL from its own reconstruction: their sum is the scene's NLL.
+  const d = 16 * 16 * 3;
+  const perView = tf.tidy(() => tf.sum(tf.square(tf.sub(batch.targetImages, e.mean)), [2, 3, 4]).dataSync());
+  const expected0 = perView.slice(0, 3).reduce((s, x) => s + 0.5 * x / 0.64 + d * (Math.log(0.8) + 0.5 * Math.log(2 * Math.PI)), 0);
+  assert.ok(Math.abs(nll[0] - expected0) < 1e-3 * Math.abs(expected0));
+  // The renderer's only inputs are z, the camera and its canvas: no weight of its core reads r.
+  const core = model.store.params.get('renderer.core.conv.weight')!.variable;
+  assert.equal(core.shape[2], TINY_JUMP.latentSteps * TINY_JUMP.zChannels + 7 + TINY_JUMP.uChannels + TINY_JUMP.hChannels);
+  tf.dispose([...Object.values(batch), ...eps, e.loss, e.nll, e.kl, e.mean]);
+  model.dispose();
+});
+
+test('the parameter count from the config is the built model\'s, for every preset and the tiny config', () => {
+  for (const config of [TINY_JUMP, { ...TINY_JUMP, representation: 'pool' as const }, ...Object.values(JUMP_PRESETS).map((p) => p.model)]) {
+    const model = new JUMP(config, 1);
+    const built = [...model.store.params.values()].reduce((n, p) => n + p.variable.size, 0);
+    assert.equal(jumpParameterCount(config), built);
+    model.dispose();
+  }
+});
+
+test('configuration errors name the field and what was expected', () => {
+  assert.throws(() => validateJumpConfig({ ...TINY_JUMP, latentSteps: 0 }), /^Error: config\.latentSteps: expected an integer in 1\.\.256, got 0$/);
+  assert.throws(() => validateJumpConfig({ ...TINY_JUMP, representation: 'pyramid' }), /^Error: config\.representation: expected tower or pool, got "pyramid"$/);
+  assert.throws(() => validateJumpConfig({ ...TINY_JUMP, imageSize: 18 }), /^Error: config\.imageSize: expected a multiple of 4, got 18$/);
+  assert.throws(() => validateJumpConfig({ ...TINY_JUMP, coreKernel: 4 }), /^Error: config\.coreKernel: expected an odd kernel, got 4$/);
+});
