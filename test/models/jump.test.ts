@@ -69,7 +69,7 @@ test('the ELBO: NLL summed over the T targets plus one KL per scene; the rendere
   assert.ok(Math.abs(loss - (nll[0] + kl[0] + nll[1] + kl[1]) / 2) < 1e-3 * Math.abs(loss));
   // Each target's NLL from its own reconstruction: their sum is the scene's NLL.
   const d = 16 * 16 * 3;
-  const perView = tf.tidy(() => tf.sum(tf.square(tf.sub(batch.targetImages, e.mean)), [2, 3, 4]).dataSync());
+  const perView = tf.tidy(() => tf.sum(tf.square(tf.sub(batch.targetImages, e.mean)), [2, 3, 4]).dataSync() as Float32Array);
   const expected0 = perView.slice(0, 3).reduce((s, x) => s + 0.5 * x / 0.64 + d * (Math.log(0.8) + 0.5 * Math.log(2 * Math.PI)), 0);
   assert.ok(Math.abs(nll[0] - expected0) < 1e-3 * Math.abs(expected0));
   // The renderer's only inputs are z, the camera and its canvas: no weight of its core reads r.

@@ -1,14 +1,19 @@
-/** A model of the server in the page: its description, dataset settings and GQN with the weights fetched. */
+/** A model of the server in the page: its description, dataset settings and model (a GQN or JUMP) with the weights fetched. */
 import { GQN } from '../../models/gqn/gqn.js';
+import { JUMP } from '../../models/jump/jump.js';
 import { assignTorchWeights } from '../../models/layers/torch-weights.js';
 import { parseSafetensors } from '../../models/safetensors.js';
 import { datasetOf, type DatasetInfo } from './dataset-info.js';
 import { fetchOk, fetchRun, type RunInfo } from './run-info.js';
 
-export async function loadModel(run: RunInfo): Promise<GQN> {
+/** A scene model the viewer shows: one latent per query view (GQN) or per scene (JUMP). */
+export type SceneModel = GQN | JUMP;
+
+export async function loadModel(run: RunInfo): Promise<SceneModel> {
   const bytes = await (await fetchOk(run.weights)).arrayBuffer();
   const { tensors } = parseSafetensors(bytes, run.weights);
-  const model = new GQN(run.config.model, run.config.train.seed);
+  const c = run.config;
+  const model = c.kind === 'jump' ? new JUMP(c.model, c.train.seed) : new GQN(c.model, c.train.seed);
   try {
     assignTorchWeights(model.store, tensors, run.weights);
   } catch (e) {
@@ -24,7 +29,7 @@ export interface PageModel {
   dataset: DatasetInfo;
   /** The dataset settings were not reported and are assumed (datasetOf). */
   guessed: boolean;
-  model: GQN;
+  model: SceneModel;
 }
 
 /** Fetches the RunInfo at `url` (/api/models/NAME) and the weights it names. */

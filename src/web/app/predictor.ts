@@ -18,7 +18,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Conditioning, GQN } from '../../models/gqn/gqn.js';
 import { deriveSeed } from '../../random/rng.js';
 
-export class Predictor {
+/** What the viewer asks of a scene model's predictor (the GQN's below; JUMP's in jump-predictor.ts). */
+export interface ScenePredictor {
+  readonly imageSize: number;
+  readonly samples: number;
+  setContext(images: Float32Array[], viewpoints: Float32Array[]): void;
+  predict(viewpoint: Float32Array): Promise<Float32Array>;
+  sample(viewpoint: Float32Array): Promise<Float32Array[]>;
+  surprise(viewpoint: Float32Array, truth: Float32Array): Promise<number>;
+  dispose(): void;
+}
+
+export class Predictor implements ScenePredictor {
   /** The context views [1, M, S, S, 3] and [1, M, 7] (kept for query-frame models). */
   private images: tf.Tensor5D;
   private viewpoints: tf.Tensor3D;
@@ -58,8 +69,8 @@ export class Predictor {
     const s = this.imageSize;
     const m = images.length;
     tf.dispose([this.images, this.viewpoints, this.r, this.rSamples]);
-    this.images = tf.tensor5d(concat(images), [1, m, s, s, 3]);
-    this.viewpoints = tf.tensor3d(concat(viewpoints), [1, m, 7]);
+    this.images = tf.tensor5d(concatViews(images), [1, m, s, s, 3]);
+    this.viewpoints = tf.tensor3d(concatViews(viewpoints), [1, m, 7]);
     this.r = m === 0 || this.model.queryDependent ? this.zeroR() : tf.tidy(() => this.model.represent(this.images, this.viewpoints));
     this.rSamples = this.tileR();
   }
@@ -78,7 +89,7 @@ export class Predictor {
       const { r, v } = this.conditioning(viewpoint, 1);
       return this.model.sample(v, r, this.priorNoise);
     });
-    return read(out);
+    return readAndDispose(out);
   }
 
   /** `samples` further prior samples of the query view. */
@@ -88,7 +99,7 @@ export class Predictor {
       const { r, v } = this.conditioning(viewpoint, n);
       return this.model.sample(v, r, this.samplesNoise);
     });
-    const all = await read(out);
+    const all = await readAndDispose(out);
     const d = all.length / n;
     return Array.from({ length: n }, (_, i) => all.slice(i * d, (i + 1) * d));
   }
@@ -100,7 +111,7 @@ export class Predictor {
       const { r, v } = this.conditioning(viewpoint, 1);
       return this.model.generator.infer(tf.tensor4d(truth, [1, s, s, 3]), v, r, this.posteriorNoise).kl;
     });
-    return (await read(kl))[0];
+    return (await readAndDispose(kl))[0];
   }
 
   dispose(): void {
@@ -112,7 +123,7 @@ export class Predictor {
  * Times `predict` and then `surprise` (against `truth`) over the viewpoints, one after another
  * (the viewer's `bench` hook and bench/viewer-node-run.ts).
  */
-export async function benchPredictor(predictor: Predictor, viewpoints: Float32Array[], truth: Float32Array): Promise<{ predictionsPerSecond: number; surprisesPerSecond: number }> {
+export async function benchPredictor(predictor: ScenePredictor, viewpoints: Float32Array[], truth: Float32Array): Promise<{ predictionsPerSecond: number; surprisesPerSecond: number }> {
   let t = performance.now();
   for (const v of viewpoints) await predictor.predict(v);
   const predict = (performance.now() - t) / 1000;
@@ -122,7 +133,8 @@ export async function benchPredictor(predictor: Predictor, viewpoints: Float32Ar
   return { predictionsPerSecond: viewpoints.length / predict, surprisesPerSecond: viewpoints.length / surprise };
 }
 
-async function read(t: tf.Tensor): Promise<Float32Array> {
+/** The tensor's values, read without blocking, then the tensor disposed. */
+export async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
   try {
     return (await t.data()) as Float32Array;
   } finally {
@@ -130,7 +142,8 @@ async function read(t: tf.Tensor): Promise<Float32Array> {
   }
 }
 
-function concat(parts: Float32Array[]): Float32Array {
+/** The views' arrays end to end. */
+export function concatViews(parts: Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

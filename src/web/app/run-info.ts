@@ -1,5 +1,5 @@
 /** What `gqn serve` says about the models it shows (GET /api/models, /api/models/NAME, /api/run), and fetching from it with clear errors. */
-import type { GqnRunConfig } from '../../train/run-config.js';
+import type { GqnRunConfig, RunConfigOf } from '../../train/run-config.js';
 import type { DatasetInfo } from './dataset-info.js';
 
 /** A row of /api/models (src/web/server/model-set.ts). */
@@ -19,8 +19,8 @@ export interface ModelEntry {
 /** The body of /api/run and /api/models/NAME. */
 export interface RunInfo {
   name: string;
-  /** The run's config.json (the server serves GQN runs only). */
-  config: GqnRunConfig;
+  /** The run's config.json (the server serves scene models only: GQN and JUMP runs). */
+  config: GqnRunConfig | RunConfigOf<'jump'>;
   step: number;
   checkpoint: string;
   /** URL of the checkpoint's model.safetensors. */

@@ -20,7 +20,8 @@ import { WORLD_NAMES, isWorldName, type Camera, type WorldName } from '../../sce
 import { isSoftwareGl, webglRenderer } from './gl-renderer.js';
 import { drawHeat, drawHeatLegend, drawRgb } from './image-canvas.js';
 import { fetchModel, type PageModel } from './model.js';
-import { benchPredictor, Predictor } from './predictor.js';
+import { JumpPredictor } from './jump-predictor.js';
+import { benchPredictor, Predictor, type ScenePredictor } from './predictor.js';
 import { queryCameraFor, stepsAround, type ArrowKey, type QueryCamera } from './query-camera.js';
 import { fetchModels, type ModelEntry } from './run-info.js';
 import { cameraRow, makeSceneViews, truthView, viewpointOf, type SceneViews } from './scene-views.js';
@@ -47,11 +48,14 @@ const $ = <T extends HTMLElement>(id: string) => {
 
 /** A loaded model and the Predictor the viewer runs it through. */
 interface InUse extends PageModel {
-  predictor: Predictor;
+  predictor: ScenePredictor;
 }
 
 function use(loaded: PageModel): InUse {
-  return { ...loaded, predictor: new Predictor(loaded.model, SAMPLES, NOISE_SEED) };
+  const m = loaded.model;
+  // JUMP holds one sampled scene per context while the camera moves (jump-predictor.ts).
+  const predictor = m.kind === 'jump' ? new JumpPredictor(m, SAMPLES, NOISE_SEED) : new Predictor(m, SAMPLES, NOISE_SEED);
+  return { ...loaded, predictor };
 }
 
 class Viewer {
@@ -152,7 +156,13 @@ class Viewer {
   private drawModel(): void {
     const run = this.run;
     const soft = isSoftwareGl(this.renderer) ? ' (software GL: ?backend=wasm is faster here)' : '';
-    $('run').textContent = `model ${run.name} · step ${run.step} · ${this.engine.backend}${soft}`;
+    // JUMP's predictor holds one sampled scene per context: say so, since that is what to look for.
+    const jump = this.current.model.kind === 'jump';
+    const held = jump ? ' · jump: one sampled scene, held while the camera moves' : '';
+    $('run').textContent = `model ${run.name} · step ${run.step} · ${this.engine.backend}${soft}${held}`;
+    $('surprise').title = jump
+      ? 'KL[q(z | r_C, r_C + f(x, v)) || π(z | r_C)] of the scene latent: what seeing this view would tell the model about the scene'
+      : 'KL[q(z | x, v, r) || π(z | v, r)] summed over the generation steps: what seeing this view would tell the model';
     $('run').title = this.renderer ?? '';
     ($('curves-link') as HTMLAnchorElement).href = `./curves.html?model=${encodeURIComponent(run.name)}`;
     const select = $('world') as HTMLSelectElement;

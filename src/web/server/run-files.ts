@@ -59,8 +59,8 @@ export class RunFiles {
     }
     if (!isDir) throw new Error(`run folder ${dir}: not a folder`);
     const kind = kindOf(await readRunConfig(abs));
-    // The viewer renders scenes from cameras: only scene models (the GQN) have anything to show there.
-    if (kind.name !== 'gqn') throw new Error(`run folder ${dir}: a ${kind.name} run; the viewer shows gqn runs (gqn render draws a ${kind.name} run)`);
+    // The viewer renders scenes from cameras: only scene models (the GQN, JUMP) have anything to show there.
+    if (kind.name !== 'gqn' && kind.name !== 'jump') throw new Error(`run folder ${dir}: a ${kind.name} run; the viewer shows gqn and jump runs (gqn render draws a ${kind.name} run)`);
     return new RunFiles(abs);
   }
 
