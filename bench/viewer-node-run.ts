@@ -5,7 +5,8 @@
  * Usage: tsx bench/viewer-node-run.ts <run folder> <threads> <predictions>
  */
 import { setupEngine, shutdownEngine } from '../src/engine/index.js';
-import { benchPredictor, Predictor } from '../src/web/app/predictor.js';
+import { predictorFor } from '../src/web/app/model.js';
+import { benchPredictor } from '../src/web/app/predictor.js';
 import { queryCameraFor, stepsAround } from '../src/web/app/query-camera.js';
 import { truthView, viewpointOf } from '../src/web/app/scene-views.js';
 import { loadViewerModel, VIEWER_NOISE_SEED, viewerScene } from '../test/web-app/model-fixture.js';
@@ -19,7 +20,7 @@ const t0 = performance.now();
 const m = await loadViewerModel(runDir);
 const views = viewerScene(m, 0);
 const k = views.cameras.length;
-const predictor = new Predictor(m.model, 4, VIEWER_NOISE_SEED);
+const predictor = predictorFor(m.model, 4, VIEWER_NOISE_SEED);
 predictor.setContext(views.images.slice(0, k - 1), views.viewpoints.slice(0, k - 1));
 await predictor.predict(views.viewpoints[k - 1]);
 const firstMs = performance.now() - t0;

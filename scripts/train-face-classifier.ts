@@ -1,5 +1,5 @@
 /**
- * Makes models/mnist-dice-faces/, the digit classifier that judges the consistency test
+ * Makes classifiers/mnist-dice-faces/, the digit classifier that judges the consistency test
  * (src/eval/face-classifier.ts): trains it on rendered mnist-dice views and writes
  * classifier.json (settings, held-out accuracy) and model.safetensors, each atomically.
  *

@@ -56,7 +56,7 @@ export function evalCommand(): Command {
     .option('--json', 'print the report as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
     .option('--skip-corrupt', 'skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping (gqn)')
-    .option('--consistency', 'mnist-dice: whether the views of one prior sample agree on a face the context never shows, read by the face classifier in models/mnist-dice-faces (gqn, jump; --data is then not read)')
+    .option('--consistency', 'mnist-dice: whether the views of one prior sample agree on a face the context never shows, read by the face classifier in classifiers/mnist-dice-faces (gqn, jump; --data is then not read)')
     .option('--samples <n>', 'prior samples per scene (--consistency; default 4)', positiveInt)
     .action((run: string, opts: Omit<EvalOptions, 'seed' | 'onProgress'> & { json?: boolean; out?: string }, command: Command) => runEngineCommand(command, async (info, g) => {
       const kind = kindOf(await readRunConfig(run));

@@ -29,7 +29,7 @@ import type { JUMP } from '../models/jump/jump.js';
 import type { Draw } from '../models/model.js';
 import { deriveSeed, Rng } from '../random/rng.js';
 import { cameraRow, diceScene, faceDigits, renderDiceView, ringCamera, SIDE_FACES } from './dice-views.js';
-import { FACE_CLASSIFIER_DIR, loadFaceClassifier } from './face-classifier.js';
+import { FACE_CLASSIFIER_DIR, FACE_CLASSIFIER_NAME, loadFaceClassifier } from './face-classifier.js';
 
 const DEG = Math.PI / 180;
 export const CONTEXT_OFFSETS_DEG = [-40, 0, 40];
@@ -47,7 +47,7 @@ export interface ConsistencyOptions {
   samples: number;
   batch: number;
   seed: number;
-  /** The face classifier's folder (default models/mnist-dice-faces). */
+  /** The face classifier's folder (default: the shipped classifiers/mnist-dice-faces). */
   classifier?: string;
   onProgress?: (done: number, total: number) => void;
 }
@@ -238,7 +238,7 @@ export async function evaluateConsistency(subject: ConsistencySubject, o: Consis
   return {
     run: subject.run, kind: subject.kind, step: subject.step, scenes: o.scenes, samples: o.samples, seed: o.seed,
     protocol: { contextOffsetsDeg: CONTEXT_OFFSETS_DEG, queryOffsetsDeg: QUERY_OFFSETS_DEG, seenOffsetDeg: SEEN_OFFSET_DEG },
-    classifier: { dir, heldOutAccuracy: info.heldOut.accuracy },
+    classifier: { dir: o.classifier ?? FACE_CLASSIFIER_NAME, heldOutAccuracy: info.heldOut.accuracy },
     truth: truth.result(q),
     samplesWithin: within.result(q),
     samplesAcross: acrossCount > 0 ? across / acrossCount : null,

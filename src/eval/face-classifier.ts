@@ -7,11 +7,12 @@
  *   conv 3x3 32, relu, conv 2x2/2 32, relu, conv 3x3 64, relu, conv 2x2/2 64, relu,
  *   linear (S/4)^2*64 -> 128, relu, linear 128 -> 10
  *
- * Shipped in models/mnist-dice-faces/ (classifier.json and model.safetensors), made by
- * scripts/train-face-classifier.ts.
+ * Shipped in classifiers/mnist-dice-faces/ (classifier.json and model.safetensors; not in
+ * models/, whose folders are the viewer's runs), made by scripts/train-face-classifier.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -23,7 +24,9 @@ import { Adam } from '../train/adam.js';
 import { loadWeights } from '../train/checkpoint.js';
 import { labelledFaceViews } from './dice-views.js';
 
-export const FACE_CLASSIFIER_DIR = 'models/mnist-dice-faces';
+/** The shipped classifier's folder, as reports name it, and where it is in this checkout. */
+export const FACE_CLASSIFIER_NAME = 'classifiers/mnist-dice-faces';
+export const FACE_CLASSIFIER_DIR = fileURLToPath(new URL('../../classifiers/mnist-dice-faces', import.meta.url));
 
 /** classifier.json: the input size and how the classifier was made and scored. */
 export interface FaceClassifierInfo {

@@ -18,13 +18,14 @@ import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
 import { evaluateConsistency, formatConsistency } from '../../src/eval/consistency.js';
 import { trainFaceClassifier } from '../../src/eval/face-classifier.js';
 import type { EvalReport } from '../../src/eval/scene-eval.js';
+import { GQN } from '../../src/models/gqn/gqn.js';
 import type { JUMP } from '../../src/models/jump/jump.js';
 import { getModelKind, kindOf } from '../../src/models/registry.js';
 import { PAPER_ADAM } from '../../src/train/adam.js';
 import { saveWeights } from '../../src/train/checkpoint.js';
 import { loadRun } from '../../src/train/load-run.js';
 import type { RunConfig } from '../../src/train/run-config.js';
-import { TINY_JUMP } from '../models/tiny-config.js';
+import { TINY, TINY_JUMP } from '../models/tiny-config.js';
 import { assertResumeBitForBit } from './resume-check.js';
 
 let dir = '';
@@ -84,6 +85,15 @@ test('eval: the scene report (one query per scene) for a jump run, and the consi
     assert.ok(c.samplesAcross != null && c.samplesAcross >= 0 && c.samplesAcross <= 1);
     assert.deepEqual(await evaluateConsistency(subject, { scenes: 5, samples: 3, batch: 5, seed: 4, classifier: faces }), c, 'the same report whatever the batch');
     assert.match(formatConsistency(c), /hidden face C/);
+    // The GQN's path: a latent per view; an untrained GQN's views of one sample need not agree.
+    const gqn = new GQN({ ...TINY, representation: 'tower' }, 2);
+    try {
+      const g = await evaluateConsistency({ kind: 'gqn', run: trained.run, step: 0, model: gqn }, { scenes: 4, samples: 2, batch: 4, seed: 4, classifier: faces });
+      assert.equal(g.kind, 'gqn');
+      assert.ok(g.samplesWithin.pairAgreement >= 0 && g.samplesWithin.pairAgreement <= 1);
+    } finally {
+      gqn.dispose();
+    }
     // A run of another world is refused by name.
     const other = join(dir, 'other-world');
     await (await import('node:fs/promises')).mkdir(other, { recursive: true });

@@ -12,10 +12,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
 import { psnr } from '../../src/eval/image-metrics.js';
-import type { GQN } from '../../src/models/gqn/gqn.js';
-import { loadGqnRun } from '../../src/eval/evaluate.js';
+import { GQN } from '../../src/models/gqn/gqn.js';
+import { JUMP } from '../../src/models/jump/jump.js';
+import { loadRun } from '../../src/train/load-run.js';
 import { datasetOf, type DatasetInfo } from '../../src/web/app/dataset-info.js';
-import { Predictor } from '../../src/web/app/predictor.js';
+import { predictorFor, type SceneModel } from '../../src/web/app/model.js';
 import type { RunInfo } from '../../src/web/app/run-info.js';
 import type { Camera } from '../../src/scenes/index.js';
 import { queryCameraFor } from '../../src/web/app/query-camera.js';
@@ -125,7 +126,7 @@ export async function copyModel(source = MODEL_RUN, into?: string): Promise<{ ru
 
 /** A run loaded in Node as the page loads it from /api/run: the model and the dataset settings it regenerates scenes with. */
 export interface NodeViewerModel {
-  model: GQN;
+  model: SceneModel;
   run: RunInfo;
   dataset: DatasetInfo;
   guessed: boolean;
@@ -134,10 +135,14 @@ export interface NodeViewerModel {
 
 /** Loads the run's latest weights (set the engine up first) and reads RUN/dataset.json as the server does. */
 export async function loadViewerModel(runDir: string): Promise<NodeViewerModel> {
-  const { model, config, step } = await loadGqnRun(runDir);
+  const { model, config, step } = await loadRun(runDir);
+  if (!(model instanceof GQN || model instanceof JUMP)) {
+    model.dispose();
+    throw new Error(`${runDir}: a ${model.kind} run; the viewer shows gqn and jump runs`);
+  }
   const record = join(runDir, 'dataset.json');
   const dataset = existsSync(record) ? (JSON.parse(await readFile(record, 'utf8')) as RunInfo['dataset']) : undefined;
-  const run: RunInfo = { name: runDir, config, step, checkpoint: '', weights: '', metrics: '', ...(dataset ? { dataset } : {}) };
+  const run: RunInfo = { name: runDir, config: config as RunInfo['config'], step, checkpoint: '', weights: '', metrics: '', ...(dataset ? { dataset } : {}) };
   return { model, run, step, ...datasetOf(run) };
 }
 
@@ -154,7 +159,7 @@ export function viewerScene(m: NodeViewerModel, index: number): SceneViews {
  */
 export async function viewerPrediction(m: NodeViewerModel, scene: SceneViews, context: SceneViews | null, camera?: Camera): Promise<{ pixels: Float32Array; psnr: number }> {
   const k = scene.cameras.length;
-  const predictor = new Predictor(m.model, 4, VIEWER_NOISE_SEED);
+  const predictor = predictorFor(m.model, 4, VIEWER_NOISE_SEED);
   try {
     if (context) {
       const kc = context.cameras.length;

@@ -28,7 +28,7 @@ import {
   copyModel, FIXED_SCENE, loadViewerModel, MODEL_RUN, PSNR_THRESHOLD, requireModel, turnedCamera, VIEWPOINT_TURN_STEPS, viewerPrediction,
   viewerScene, viewpointFloor,
 } from './model-fixture.js';
-import { makeTinyModel, TINY_DATASET, TINY_WORLD } from './tiny-model.js';
+import { makeTinyModel, TINY_DATASET, TINY_JUMP_WORLD, TINY_WORLD } from './tiny-model.js';
 import { startServer, type RunningServer } from '../../src/web/server/server.js';
 
 const SHOTS = join(REPO, 'out', 'test-screenshots');
@@ -70,6 +70,7 @@ describe('browser viewer', { skip }, () => {
   let modelsDir = '';
   let runDir = '';
   let tinyDir = '';
+  let jumpDir = '';
   let roomsTensors = 0;
   let server: RunningServer;
   let browser: Browser;
@@ -80,8 +81,9 @@ describe('browser viewer', { skip }, () => {
     modelsDir = await mkdtemp(join(tmpdir(), 'gqn-viewer-models-'));
     [appDir, { runDir }] = await Promise.all([buildApp(), copyModel(MODEL_RUN, modelsDir)]);
     tinyDir = await makeTinyModel(join(modelsDir, TINY_WORLD));
+    jumpDir = await makeTinyModel(join(modelsDir, TINY_JUMP_WORLD), 'jump');
     await mkdir(SHOTS, { recursive: true });
-    server = await startServer({ runDirs: [runDir, tinyDir], appDir });
+    server = await startServer({ runDirs: [runDir, tinyDir, jumpDir], appDir });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -113,7 +115,7 @@ describe('browser viewer', { skip }, () => {
     console.log(`viewer: webgl renderer ${s.renderer}`);
     assert.equal(s.world, 'rooms');
     assert.equal(s.run, 'default', 'without ?world= the default model');
-    assert.deepEqual(s.models, [{ name: 'default', world: 'rooms' }, { name: TINY_WORLD, world: TINY_WORLD }]);
+    assert.deepEqual(s.models, [{ name: 'default', world: 'rooms' }, { name: TINY_WORLD, world: TINY_WORLD }, { name: TINY_JUMP_WORLD, world: TINY_JUMP_WORLD }]);
     assert.equal(s.imageSize, 32);
     // Views are rendered at the dataset's own size (dataset.json), then fitted to the model's.
     const { size } = JSON.parse(await readFile(join(runDir, 'dataset.json'), 'utf8')) as { size: number };
@@ -305,6 +307,40 @@ describe('browser viewer', { skip }, () => {
     assert.equal(rooms.error, null);
     // The tiny model and its Predictor were disposed: the same tensors as at the first load.
     assert.equal(rooms.tensors, roomsTensors, 'tensors leaked across model switches');
+  });
+
+  test('a jump model holds one sampled scene while the camera moves, as Node draws it', async () => {
+    await page.selectOption('#world', TINY_JUMP_WORLD);
+    await settled();
+    const s = await state();
+    assert.equal(s.error, null);
+    assert.equal(s.run, TINY_JUMP_WORLD);
+    assert.match((await page.locator('#run').textContent()) ?? '', /· jump: one sampled scene, held while the camera moves$/);
+    const at = async (row: number[]) => {
+      await page.evaluate(async (r) => {
+        const [x, y, z, yaw, pitch] = r;
+        await window.gqnViewer!.setCamera({ position: [x, y, z], yaw, pitch });
+      }, row);
+      return prediction();
+    };
+    const [a, b] = [s.views[0], s.views[1]];
+    const first = await at(a);
+    const other = await at(b);
+    assert.ok(meanAbsDiff(first, other) > CHANGED, 'another camera, another view');
+    assert.deepEqual(await at(a), first, 'back at the first camera: the same view of the held sample');
+    await page.screenshot({ path: join(SHOTS, 'viewer-jump.png'), fullPage: true });
+    // Node: the JUMP predictor with the page's noise and context renders the same held latent.
+    const m = await loadViewerModelOnWasm(jumpDir);
+    const views = viewerScene(m.model, s.scene!);
+    const camera = { position: [a[0], a[1], a[2]] as [number, number, number], yaw: a[3], pitch: a[4] };
+    const node = await viewerPrediction(m.model, views, views, camera);
+    await m.close();
+    const maxDiff = Math.max(...first.map((x, i) => Math.abs(x - node.pixels[i])));
+    assert.ok(maxDiff < 5e-3, `the page's jump prediction differs from Node's by up to ${maxDiff}`);
+    // Back to rooms for the tests that follow.
+    await page.selectOption('#world', 'rooms');
+    await settled();
+    assert.equal((await state()).tensors, roomsTensors, 'tensors leaked across model switches');
   });
 
   test('?world= picks that world\'s model at load; the curves link follows the model in use', async () => {

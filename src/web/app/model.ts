@@ -4,10 +4,17 @@ import { JUMP } from '../../models/jump/jump.js';
 import { assignTorchWeights } from '../../models/layers/torch-weights.js';
 import { parseSafetensors } from '../../models/safetensors.js';
 import { datasetOf, type DatasetInfo } from './dataset-info.js';
+import { JumpPredictor } from './jump-predictor.js';
+import { Predictor, type ScenePredictor } from './predictor.js';
 import { fetchOk, fetchRun, type RunInfo } from './run-info.js';
 
 /** A scene model the viewer shows: one latent per query view (GQN) or per scene (JUMP). */
 export type SceneModel = GQN | JUMP;
+
+/** The predictor the viewer runs a model through: JUMP's holds one sampled scene per context (jump-predictor.ts). */
+export function predictorFor(model: SceneModel, samples: number, seed: number): ScenePredictor {
+  return model.kind === 'jump' ? new JumpPredictor(model, samples, seed) : new Predictor(model, samples, seed);
+}
 
 export async function loadModel(run: RunInfo): Promise<SceneModel> {
   const bytes = await (await fetchOk(run.weights)).arrayBuffer();

@@ -19,9 +19,8 @@ import { psnr } from '../../eval/image-metrics.js';
 import { WORLD_NAMES, isWorldName, type Camera, type WorldName } from '../../scenes/index.js';
 import { isSoftwareGl, webglRenderer } from './gl-renderer.js';
 import { drawHeat, drawHeatLegend, drawRgb } from './image-canvas.js';
-import { fetchModel, type PageModel } from './model.js';
-import { JumpPredictor } from './jump-predictor.js';
-import { benchPredictor, Predictor, type ScenePredictor } from './predictor.js';
+import { fetchModel, predictorFor, type PageModel } from './model.js';
+import { benchPredictor, type ScenePredictor } from './predictor.js';
 import { queryCameraFor, stepsAround, type ArrowKey, type QueryCamera } from './query-camera.js';
 import { fetchModels, type ModelEntry } from './run-info.js';
 import { cameraRow, makeSceneViews, truthView, viewpointOf, type SceneViews } from './scene-views.js';
@@ -52,10 +51,7 @@ interface InUse extends PageModel {
 }
 
 function use(loaded: PageModel): InUse {
-  const m = loaded.model;
-  // JUMP holds one sampled scene per context while the camera moves (jump-predictor.ts).
-  const predictor = m.kind === 'jump' ? new JumpPredictor(m, SAMPLES, NOISE_SEED) : new Predictor(m, SAMPLES, NOISE_SEED);
-  return { ...loaded, predictor };
+  return { ...loaded, predictor: predictorFor(loaded.model, SAMPLES, NOISE_SEED) };
 }
 
 class Viewer {
