@@ -5,7 +5,7 @@ representation.conv1..conv8           the GQN's tower (gqn_torch.model.Tower)
 latent.generation_core.conv           input [r_C, z_l, h_g]          -> gates i, f, o, g
 latent.inference_core.conv            input [r_C, r_CT, h_g, h_e]
 latent.prior / latent.posterior       h -> (mu, logvar) of z_l
-renderer.core.conv                    input [z_1..z_L, v, u_down, h]
+renderer.core.conv                    input [z_1..z_L, (r_C with deterministicPath), v, u_down, h]
 renderer.canvas                       ConvTranspose(4, stride 4): u += canvas(h)
 renderer.u_down                       Conv(4, stride 4)
 renderer.observation                  Conv 1x1, then sigmoid
@@ -67,7 +67,8 @@ class Renderer(nn.Module):
         super().__init__()
         self.cfg = cfg
         h, u, k = cfg["hChannels"], cfg["uChannels"], cfg["coreKernel"]
-        self.core = ConvLSTMCell(cfg["latentSteps"] * cfg["zChannels"] + cfg["viewpointSize"] + u, h, k)
+        code = cfg["latentSteps"] * cfg["zChannels"] + (cfg["rChannels"] if cfg["deterministicPath"] else 0)
+        self.core = ConvLSTMCell(code + cfg["viewpointSize"] + u, h, k)
         self.canvas = nn.ConvTranspose2d(h, u, SCALE, stride=SCALE)
         self.u_down = nn.Conv2d(u, u, SCALE, stride=SCALE)
         self.observation = nn.Conv2d(u, cfg["imageChannels"], 1)
@@ -102,6 +103,9 @@ class JUMP(nn.Module):
         flat = self.representation(images.flatten(0, 1), viewpoints.flatten(0, 1))
         return flat.view(b, m, *flat.shape[1:]).sum(1)
 
+    def scene_code(self, z, r_c):
+        return torch.cat([z, self.latent.on_grid(r_c)], 1) if self.cfg["deterministicPath"] else z
+
     def render_views(self, z, viewpoints):
         """One z per scene [B, L*z, g, g] at its T cameras [B, T, 7] -> [B, T, C, S, S]."""
         b, t = viewpoints.shape[:2]
@@ -113,7 +117,7 @@ class JUMP(nn.Module):
         r_c = self.represent(ctx_images, ctx_viewpoints)
         r_ct = r_c + self.represent(target_images, target_viewpoints)
         z, kl = self.latent.infer(r_c, r_ct, eps)
-        mean = self.render_views(z, target_viewpoints)
+        mean = self.render_views(self.scene_code(z, r_c), target_viewpoints)
         d = target_images[0, 0].numel()
         per_view = 0.5 / sigma ** 2 * ((target_images - mean) ** 2).sum(dim=(2, 3, 4)) + d * (math.log(sigma) + 0.5 * math.log(2 * math.pi))
         nll = per_view.sum(1)
@@ -121,4 +125,5 @@ class JUMP(nn.Module):
 
     def sample_views(self, ctx_images, ctx_viewpoints, query_viewpoints, eps):
         """Views [B, Q, C, S, S] of one prior sample of z per scene."""
-        return self.render_views(self.latent.generate(self.represent(ctx_images, ctx_viewpoints), eps), query_viewpoints)
+        r_c = self.represent(ctx_images, ctx_viewpoints)
+        return self.render_views(self.scene_code(self.latent.generate(r_c, eps), r_c), query_viewpoints)

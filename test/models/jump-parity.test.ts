@@ -37,7 +37,7 @@ after(async () => {
 
 const configs: [string, JumpConfig][] = [
   ['tower', TINY_JUMP],
-  ['pool, 5x5 cores, 3 latent steps', { ...TINY_JUMP, representation: 'pool', coreKernel: 5, latentSteps: 3, renderSteps: 3 }],
+  ['pool, 5x5 cores, 3 latent steps, the paper\'s renderer (z alone)', { ...TINY_JUMP, representation: 'pool', coreKernel: 5, latentSteps: 3, renderSteps: 3, deterministicPath: false }],
 ];
 
 for (const [name, config] of configs) {
@@ -58,7 +58,7 @@ for (const [name, config] of configs) {
       const rC = model.represent(inputs.contextImages, inputs.contextViewpoints);
       return model.latent.infer(rC, tf.add(rC, model.represent(inputs.targetImages, inputs.targetViewpoints)) as tf.Tensor4D, eps).z;
     });
-    const prior = tf.tidy(() => model.renderViews(model.latent.generate(model.represent(inputs.contextImages, inputs.contextViewpoints), eps), inputs.targetViewpoints));
+    const prior = tf.tidy(() => model.renderViews(model.drawScene(model.represent(inputs.contextImages, inputs.contextViewpoints), eps), inputs.targetViewpoints));
 
     const weights = join(dir, `${name}.model.safetensors`);
     const configPath = join(dir, `${name}.config.json`);

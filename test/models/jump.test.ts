@@ -53,7 +53,7 @@ test('one sample is one scene: a camera asked twice gets the same view; the GQN 
   assert.equal(tf.memory().numTensors, 0);
 });
 
-test('the ELBO: NLL summed over the T targets plus one KL per scene; the renderer never reads r', () => {
+test('the ELBO: NLL summed over the T targets plus one KL per scene; the renderer reads r_C only with the deterministic path', () => {
   const model = new JUMP(TINY_JUMP, 4);
   const batch = tf.tidy(() => ({
     contextImages: tf.randomUniform([2, 1, 16, 16, 3], 0, 1, 'float32', 1) as tf.Tensor5D,
@@ -72,15 +72,18 @@ test('the ELBO: NLL summed over the T targets plus one KL per scene; the rendere
   const perView = tf.tidy(() => tf.sum(tf.square(tf.sub(batch.targetImages, e.mean)), [2, 3, 4]).dataSync() as Float32Array);
   const expected0 = perView.slice(0, 3).reduce((s, x) => s + 0.5 * x / 0.64 + d * (Math.log(0.8) + 0.5 * Math.log(2 * Math.PI)), 0);
   assert.ok(Math.abs(nll[0] - expected0) < 1e-3 * Math.abs(expected0));
-  // The renderer's only inputs are z, the camera and its canvas: no weight of its core reads r.
+  // The renderer's inputs: z (and r_C with the deterministic path), the camera and its canvas.
   const core = model.store.params.get('renderer.core.conv.weight')!.variable;
-  assert.equal(core.shape[2], TINY_JUMP.latentSteps * TINY_JUMP.zChannels + 7 + TINY_JUMP.uChannels + TINY_JUMP.hChannels);
+  assert.equal(core.shape[2], TINY_JUMP.latentSteps * TINY_JUMP.zChannels + TINY_JUMP.rChannels + 7 + TINY_JUMP.uChannels + TINY_JUMP.hChannels);
+  const paper = new JUMP({ ...TINY_JUMP, deterministicPath: false }, 4);
+  assert.equal(paper.store.params.get('renderer.core.conv.weight')!.variable.shape[2], TINY_JUMP.latentSteps * TINY_JUMP.zChannels + 7 + TINY_JUMP.uChannels + TINY_JUMP.hChannels);
+  paper.dispose();
   tf.dispose([...Object.values(batch), ...eps, e.loss, e.nll, e.kl, e.mean]);
   model.dispose();
 });
 
 test('the parameter count from the config is the built model\'s, for every preset and the tiny config', () => {
-  for (const config of [TINY_JUMP, { ...TINY_JUMP, representation: 'pool' as const }, ...Object.values(JUMP_PRESETS).map((p) => p.model)]) {
+  for (const config of [TINY_JUMP, { ...TINY_JUMP, representation: 'pool' as const, deterministicPath: false }, ...Object.values(JUMP_PRESETS).map((p) => p.model)]) {
     const model = new JUMP(config, 1);
     const built = [...model.store.params.values()].reduce((n, p) => n + p.variable.size, 0);
     assert.equal(jumpParameterCount(config), built);
@@ -93,4 +96,5 @@ test('configuration errors name the field and what was expected', () => {
   assert.throws(() => validateJumpConfig({ ...TINY_JUMP, representation: 'pyramid' }), /^Error: config\.representation: expected tower or pool, got "pyramid"$/);
   assert.throws(() => validateJumpConfig({ ...TINY_JUMP, imageSize: 18 }), /^Error: config\.imageSize: expected a multiple of 4, got 18$/);
   assert.throws(() => validateJumpConfig({ ...TINY_JUMP, coreKernel: 4 }), /^Error: config\.coreKernel: expected an odd kernel, got 4$/);
+  assert.throws(() => validateJumpConfig({ ...TINY_JUMP, deterministicPath: 'yes' as unknown as boolean }), /^Error: config\.deterministicPath: expected true or false, got "yes"$/);
 });

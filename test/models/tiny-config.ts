@@ -12,4 +12,5 @@ export const TINY: GqnConfig = {
 export const TINY_JUMP: JumpConfig = {
   imageSize: 16, imageChannels: 3, viewpointSize: 7, representation: 'tower',
   rChannels: 16, towerHidden: 8, hChannels: 8, zChannels: 2, latentSteps: 2, renderSteps: 2, uChannels: 8, coreKernel: 3,
+  deterministicPath: true,
 };

@@ -28,6 +28,12 @@ export interface JumpConfig {
   uChannels: number;
   /** Kernel of the cores and of the prior/posterior heads. */
   coreKernel: number;
+  /**
+   * The renderer also reads the context's r_C beside z (a deterministic path, as the ANP's);
+   * false is the paper's renderer, which sees z alone. Either way one sample is one scene:
+   * r_C is the same for every view of it.
+   */
+  deterministicPath: boolean;
 }
 
 /**
@@ -53,7 +59,8 @@ export const JUMP_SCALE = 4;
 /**
  * JUMP's presets. `cpu` has the GQN cpu preset's widths (32x32 images, 3x3 cores, 32 hidden
  * channels, the tower's 8x8 r) so that the two compare at one cost: 4 latent steps of 8
- * channels (z is 8x8x32) and 6 renderer steps; 3 targets per scene per step.
+ * channels (z is 8x8x32) and 6 renderer steps; 3 targets per scene per step; the renderer reads
+ * r_C too (deterministicPath).
  */
 export const JUMP_PRESETS: Readonly<Record<string, Preset<JumpConfig, Partial<JumpTrainSettings>>>> = {
   cpu: {
@@ -61,6 +68,8 @@ export const JUMP_PRESETS: Readonly<Record<string, Preset<JumpConfig, Partial<Ju
       imageSize: 32, imageChannels: 3, viewpointSize: 7,
       representation: 'tower', rChannels: 64, towerHidden: 32,
       hChannels: 32, zChannels: 8, latentSteps: 4, renderSteps: 6, uChannels: 32, coreKernel: 3,
+      // z alone collapsed (KL 0.0 nats, a grey cube for every context at step 2,300): docs/models.md.
+      deterministicPath: true,
     },
     train: { batch: 16, steps: 40000, targets: 3, sigma: { start: 2.0, end: 0.7, steps: 40000 }, lr: { start: 5e-4, end: 5e-5, steps: 40000 } },
   },
@@ -70,6 +79,7 @@ export const JUMP_PRESETS: Readonly<Record<string, Preset<JumpConfig, Partial<Ju
       imageSize: 64, imageChannels: 3, viewpointSize: 7,
       representation: 'tower', rChannels: 256, towerHidden: 128,
       hChannels: 128, zChannels: 16, latentSteps: 8, renderSteps: 8, uChannels: 128, coreKernel: 5,
+      deterministicPath: false,
     },
     train: { batch: 36, steps: 2e6, targets: 4, sigma: { start: 2.0, end: 0.7, steps: 2e5 }, lr: { start: 5e-4, end: 5e-5, steps: 1.6e6 } },
   },
@@ -90,6 +100,7 @@ export function validateJumpConfig(c: JumpConfig): JumpConfig {
   if (c.representation !== 'tower' && c.representation !== 'pool') {
     throw new Error(`config.representation: expected tower or pool, got ${JSON.stringify(c.representation)}`);
   }
+  if (typeof c.deterministicPath !== 'boolean') throw new Error(`config.deterministicPath: expected true or false, got ${JSON.stringify(c.deterministicPath)}`);
   if (c.imageSize % JUMP_SCALE !== 0) throw new Error(`config.imageSize: expected a multiple of ${JUMP_SCALE}, got ${c.imageSize}`);
   if (c.coreKernel % 2 !== 1) throw new Error(`config.coreKernel: expected an odd kernel, got ${c.coreKernel}`);
   return c;

@@ -74,7 +74,17 @@ export class JUMP implements Model<JumpBatch, JumpObjectiveSettings> {
     return Array.from({ length: this.config.latentSteps }, () => tf.zeros([batch, this.grid, this.grid, this.config.zChannels]) as tf.Tensor4D);
   }
 
-  /** Every scene's z [B, ...] rendered at its Q cameras [B, Q, 7]: [B, Q, S, S, C]. */
+  /** What the renderer reads of a sample: z, and with the deterministic path r_C beside it. */
+  sceneCode(z: tf.Tensor4D, rC: tf.Tensor4D): tf.Tensor4D {
+    return this.config.deterministicPath ? tf.concat([z, this.latent.onGrid(rC)], 3) : z;
+  }
+
+  /** A scene code per scene from the prior given the context's r_C; eps from `noise` (zeros: the prior's means). */
+  drawScene(rC: tf.Tensor4D, eps: tf.Tensor4D[]): tf.Tensor4D {
+    return tf.tidy(() => this.sceneCode(this.latent.generate(rC, eps), rC));
+  }
+
+  /** Every scene's code [B, ...] rendered at its Q cameras [B, Q, 7]: [B, Q, S, S, C]. */
   renderViews(z: tf.Tensor4D, viewpoints: tf.Tensor3D): tf.Tensor5D {
     return tf.tidy(() => {
       const [b, q, vs] = viewpoints.shape;
@@ -92,7 +102,7 @@ export class JUMP implements Model<JumpBatch, JumpObjectiveSettings> {
       const rC = this.represent(batch.contextImages, batch.contextViewpoints);
       const rCT = tf.add(rC, this.represent(batch.targetImages, batch.targetViewpoints)) as tf.Tensor4D;
       const { z, kl } = this.latent.infer(rC, rCT, eps);
-      const mean = this.renderViews(z, batch.targetViewpoints);
+      const mean = this.renderViews(this.sceneCode(z, rC), batch.targetViewpoints);
       const [b, t, s, , ch] = batch.targetImages.shape;
       const flat = (x: tf.Tensor5D) => tf.reshape(x, [b * t, s, s, ch]) as tf.Tensor4D;
       const nll = tf.sum(tf.reshape(gaussianNll(flat(batch.targetImages), flat(mean), sigma), [b, t]), 1) as tf.Tensor1D;
@@ -101,12 +111,12 @@ export class JUMP implements Model<JumpBatch, JumpObjectiveSettings> {
     });
   }
 
-  /** A scene latent per scene from the prior given its context ('mean': every z_l at its prior's mean). */
+  /** A scene code per scene from the prior given its context ('mean': every z_l at its prior's mean). */
   sampleScene(contextImages: tf.Tensor5D, contextViewpoints: tf.Tensor3D, draw: Draw): tf.Tensor4D {
     return tf.tidy(() => {
       const b = contextImages.shape[0];
       const rC = this.represent(contextImages, contextViewpoints);
-      return this.latent.generate(rC, draw === 'mean' ? this.meanNoise(b) : this.noise(b, draw));
+      return this.drawScene(rC, draw === 'mean' ? this.meanNoise(b) : this.noise(b, draw));
     });
   }
 

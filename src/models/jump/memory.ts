@@ -15,7 +15,8 @@ export function jumpParameterCount(c: JumpConfig): number {
   const h = c.hChannels;
   const representation = conv(c.imageChannels, r, 2) + conv(r, r, 2) + conv(r, k, 3) + conv(k, r, 2) + conv(vr, r, 3) + conv(vr, k, 3) + conv(k, r, 3) + conv(r, r, 1);
   const latent = conv(r + c.zChannels + h, 4 * h, c.coreKernel) + conv(2 * r + h + h, 4 * h, c.coreKernel) + 2 * conv(h, 2 * c.zChannels, c.coreKernel);
-  const renderer = conv(c.latentSteps * c.zChannels + c.viewpointSize + c.uChannels + h, 4 * h, c.coreKernel)
+  const code = c.latentSteps * c.zChannels + (c.deterministicPath ? r : 0);
+  const renderer = conv(code + c.viewpointSize + c.uChannels + h, 4 * h, c.coreKernel)
     + (16 * h * c.uChannels + c.uChannels) + conv(c.uChannels, c.uChannels, 4) + conv(c.uChannels, c.imageChannels, 1);
   return representation + latent + renderer;
 }

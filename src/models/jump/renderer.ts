@@ -1,13 +1,15 @@
 /**
- * JUMP's renderer g(x | z, v): a deterministic function of the scene latent z and the query
- * camera v, with no latent of its own, so that every view drawn from one z shows one scene.
+ * JUMP's renderer g(x | s, v): a deterministic function of the scene code s (the scene latent z,
+ * and with config.deterministicPath the context's r_C beside it) and the query camera v, with no
+ * latent of its own, so that every view drawn from one sample shows one scene.
  * A convolutional LSTM on the latent grid, rolled for `renderSteps` steps, draws on a canvas as
  * the GQN's generator does:
  *
- *   h, c = core([z, v, u_down], h, c)      (z and v the same at every step; u_down: the canvas so far)
+ *   h, c = core([s, v, u_down], h, c)      (s and v the same at every step; u_down: the canvas so far)
  *   u   <- u + ConvTranspose(4 x 4 / 4)(h)
  *
- * and the observation mean is sigmoid(conv 1x1(u)). It never sees r (Kumar et al. 2018).
+ * and the observation mean is sigmoid(conv 1x1(u)). Without the deterministic path it never sees
+ * r (Kumar et al. 2018).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -17,6 +19,11 @@ import type { ParamStore } from '../layers/params.js';
 import { tileViewpoint } from '../gqn/representation.js';
 import { JUMP_SCALE, type JumpConfig } from './config.js';
 
+/** Channels of a scene code: the L steps' z, and r_C with the deterministic path. */
+export function sceneCodeChannels(c: JumpConfig): number {
+  return c.latentSteps * c.zChannels + (c.deterministicPath ? c.rChannels : 0);
+}
+
 export class Renderer {
   readonly core: ConvLSTMCell;
   readonly canvas: ConvTranspose2d;
@@ -24,14 +31,14 @@ export class Renderer {
   readonly observation: Conv2d;
 
   constructor(store: ParamStore, readonly c: JumpConfig, readonly grid: number) {
-    const invariant = c.latentSteps * c.zChannels + c.viewpointSize;
+    const invariant = sceneCodeChannels(c) + c.viewpointSize;
     this.core = new ConvLSTMCell(store, 'renderer.core', invariant + c.uChannels, c.hChannels, c.coreKernel, invariant);
     this.canvas = new ConvTranspose2d(store, 'renderer.canvas', c.hChannels, c.uChannels, JUMP_SCALE, JUMP_SCALE);
     this.uDown = new Conv2d(store, 'renderer.u_down', c.uChannels, c.uChannels, JUMP_SCALE, { stride: JUMP_SCALE, pad: 'valid' });
     this.observation = new Conv2d(store, 'renderer.observation', c.uChannels, c.imageChannels, 1);
   }
 
-  /** Observation means [N, S, S, C] for N pairs of a scene latent z [N, g, g, L*z] and a camera v [N, 7]. */
+  /** Observation means [N, S, S, C] for N pairs of a scene code [N, g, g, sceneCodeChannels] and a camera v [N, 7]. */
   render(z: tf.Tensor4D, v: tf.Tensor2D): tf.Tensor4D {
     const c = this.c;
     const n = z.shape[0];

@@ -40,8 +40,8 @@ export class JumpPredictor implements ScenePredictor {
   private draw(images: tf.Tensor5D, viewpoints: tf.Tensor3D): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
     const out = tf.tidy(() => {
       const rC = this.model.represent(images, viewpoints);
-      const zPrior = this.model.latent.generate(rC, this.priorNoise);
-      const zSamples = this.model.latent.generate(tf.tile(rC, [this.samples, 1, 1, 1]) as tf.Tensor4D, this.samplesNoise);
+      const zPrior = this.model.drawScene(rC, this.priorNoise);
+      const zSamples = this.model.drawScene(tf.tile(rC, [this.samples, 1, 1, 1]) as tf.Tensor4D, this.samplesNoise);
       return [rC, zPrior, zSamples] as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     });
     tf.dispose([images, viewpoints]);
