@@ -6,22 +6,17 @@ Inputs (tfjs layout, NHWC): context_images [B,M,S,S,C], context_viewpoints [B,M,
 query_image [B,S,S,C], query_viewpoint [B,7], eps_<l> [B,g,g,z], sigma [1].
 Outputs: loss [1], nll [B], kl [B], kl_per_step [L,B], mean [B,S,S,C], r [B,side,side,r] (NHWC).
 """
-import json
 import sys
 
 import torch
 
-from .model import GQN, load_checkpoint
-from .safetensors_io import read_safetensors, write_safetensors
+from .model import GQN
+from .parity_io import load_case
+from .safetensors_io import write_safetensors
 
 
 def main(config_path, model_path, inputs_path, out_path):
-    torch.set_num_threads(1)
-    cfg = json.load(open(config_path))
-    cfg = cfg.get("model", cfg)
-    model = GQN(cfg)
-    load_checkpoint(model, model_path)
-    x, _ = read_safetensors(inputs_path)
+    cfg, model, x = load_case(GQN, config_path, model_path, inputs_path)
     nchw = lambda t: t.permute(0, 3, 1, 2).contiguous()
     ctx = x["context_images"].permute(0, 1, 4, 2, 3).contiguous()
     eps = [nchw(x[f"eps_{l}"]) for l in range(cfg["steps"])]

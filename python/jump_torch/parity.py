@@ -7,23 +7,18 @@ Inputs (tfjs layout, NHWC): context_images [B,M,S,S,C], context_viewpoints [B,M,
 target_images [B,T,S,S,C], target_viewpoints [B,T,7], eps_<l> [B,g,g,z], sigma [1].
 Outputs: loss [1], nll [B], kl [B], z [B,g,g,L*z], mean [B,T,S,S,C], prior_views [B,T,S,S,C].
 """
-import json
 import sys
 
 import torch
 
-from gqn_torch.safetensors_io import load_checkpoint, read_safetensors, write_safetensors
+from gqn_torch.parity_io import load_case
+from gqn_torch.safetensors_io import write_safetensors
 
 from .model import JUMP
 
 
 def main(config_path, model_path, inputs_path, out_path):
-    torch.set_num_threads(1)
-    cfg = json.load(open(config_path))
-    cfg = cfg.get("model", cfg)
-    model = JUMP(cfg)
-    load_checkpoint(model, model_path)
-    x, _ = read_safetensors(inputs_path)
+    cfg, model, x = load_case(JUMP, config_path, model_path, inputs_path)
     views_in = lambda t: t.permute(0, 1, 4, 2, 3).contiguous()
     views_out = lambda t: t.permute(0, 1, 3, 4, 2).contiguous()
     eps = [x[f"eps_{l}"].permute(0, 3, 1, 2).contiguous() for l in range(cfg["latentSteps"])]

@@ -11,7 +11,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from gqn_torch.safetensors_io import load_checkpoint  # noqa: F401 (re-exported for parity.py)
 
 
 def kl_divergence(mu_q, log_var_q, mu_p, log_var_p):

@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { encodeViewpoint } from '../data/viewpoint.js';
 import type { GQN } from '../models/gqn/gqn.js';
 import type { JUMP } from '../models/jump/jump.js';
-import type { Draw } from '../models/model.js';
+import type { Draw, EvalOptions, EvalResult } from '../models/model.js';
 import { deriveSeed, Rng } from '../random/rng.js';
 import { cameraRow, diceScene, faceDigits, renderDiceView, ringCamera, SIDE_FACES } from './dice-views.js';
 import { FACE_CLASSIFIER_DIR, FACE_CLASSIFIER_NAME, loadFaceClassifier } from './face-classifier.js';
@@ -246,6 +246,12 @@ export async function evaluateConsistency(subject: ConsistencySubject, o: Consis
     seenFaceAccuracy: seenCorrect / o.scenes,
     seenFaceTruthAccuracy: seenTruthCorrect / o.scenes,
   };
+}
+
+/** `gqn eval --consistency` for a kind (the GQN's and JUMP's evaluation run this). */
+export async function consistencyResult(subject: ConsistencySubject, o: EvalOptions): Promise<EvalResult> {
+  const report = await evaluateConsistency(subject, { scenes: o.scenes, samples: o.samples ?? 4, batch: o.batch, seed: o.seed, onProgress: o.onProgress });
+  return { json: report, text: formatConsistency(report) };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

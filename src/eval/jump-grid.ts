@@ -5,28 +5,19 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import type { Split } from '../data/layout.js';
 import { openReader } from '../data/prefetch.js';
 import type { TrainedJump } from '../models/jump/kind.js';
 import type { RenderResult } from '../models/model.js';
 import { deriveSeed } from '../random/rng.js';
+import type { RenderOptions } from './scene-grid.js';
 import { tileGrid } from './tile-grid.js';
 
-export interface JumpGridOptions {
-  data: string;
-  split: Split;
-  scenes: number;
-  contextViews: number;
-  samples: number;
-  zoom: number;
-  seed: number;
-}
 
 /** Query views per row. */
 const VIEWS = 4;
 
 /** Draws the grid for a loaded JUMP (the caller disposes it). */
-export async function drawJumpGrid(trained: TrainedJump, o: JumpGridOptions): Promise<RenderResult> {
+export async function drawJumpGrid(trained: TrainedJump, o: RenderOptions): Promise<RenderResult> {
   const { model, config } = trained;
   const s = config.model.imageSize;
   const reader = openReader({

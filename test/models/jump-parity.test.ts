@@ -4,11 +4,9 @@
  * views of one prior sample agree within 1e-4 relative. Needs a Python with torch.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,14 +14,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
 import type { JumpConfig } from '../../src/models/jump/config.js';
 import { JUMP } from '../../src/models/jump/jump.js';
-import { saveWeights } from '../../src/train/checkpoint.js';
-import { readSafetensors, writeSafetensors, type NamedArray } from '../../src/train/safetensors.js';
-import { pythonWithTorch } from '../../bench/python.js';
-import { relativeError } from '../engine/parity.js';
+import type { NamedArray } from '../../src/train/safetensors.js';
 import { TINY_JUMP } from './tiny-config.js';
+import { named, runTwin, skipTwin } from './twin.js';
 
-const python = pythonWithTorch();
-const pythonDir = fileURLToPath(new URL('../../python', import.meta.url));
 let dir = '';
 
 before(async () => {
@@ -41,7 +35,7 @@ const configs: [string, JumpConfig][] = [
 ];
 
 for (const [name, config] of configs) {
-  test(`PyTorch twin computes JUMP's ELBO, z, reconstructions and prior views alike (${name})`, { skip: python ? false : 'no python3 with torch (apt-get install python3-torch)' }, async () => {
+  test(`PyTorch twin computes JUMP's ELBO, z, reconstructions and prior views alike (${name})`, { skip: skipTwin }, async () => {
     const model = new JUMP(config, 5);
     const [b, m, t] = [3, 2, 3];
     const s = config.imageSize;
@@ -60,27 +54,12 @@ for (const [name, config] of configs) {
     });
     const prior = tf.tidy(() => model.renderViews(model.drawScene(model.represent(inputs.contextImages, inputs.contextViewpoints), eps), inputs.targetViewpoints));
 
-    const weights = join(dir, `${name}.model.safetensors`);
-    const configPath = join(dir, `${name}.config.json`);
-    const inPath = join(dir, `${name}.inputs.safetensors`);
-    const outPath = join(dir, `${name}.out.safetensors`);
-    await saveWeights(weights, model.store);
-    await writeFile(configPath, JSON.stringify({ model: config }));
-    const arr = (x: tf.Tensor): NamedArray => ({ shape: x.shape, data: x.dataSync() as Float32Array });
-    await writeSafetensors(inPath, new Map<string, NamedArray>([
-      ['context_images', arr(inputs.contextImages)], ['context_viewpoints', arr(inputs.contextViewpoints)],
-      ['target_images', arr(inputs.targetImages)], ['target_viewpoints', arr(inputs.targetViewpoints)],
+    const compare = await runTwin(dir, name, 'jump_torch', model.store, config, new Map<string, NamedArray>([
+      ['context_images', named(inputs.contextImages)], ['context_viewpoints', named(inputs.contextViewpoints)],
+      ['target_images', named(inputs.targetImages)], ['target_viewpoints', named(inputs.targetViewpoints)],
       ['sigma', { shape: [1], data: new Float32Array([sigma]) }],
-      ...eps.map((e, l) => [`eps_${l}`, arr(e)] as [string, NamedArray]),
+      ...eps.map((e, l) => [`eps_${l}`, named(e)] as [string, NamedArray]),
     ]));
-    const r = spawnSync(python!, ['-m', 'jump_torch.parity', configPath, weights, inPath, outPath], { cwd: pythonDir, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    const { tensors: theirs } = await readSafetensors(outPath);
-    const compare = (key: string, x: tf.Tensor) => {
-      assert.deepEqual(theirs.get(key)!.shape, x.shape, `${key} shape`);
-      const err = relativeError(x.dataSync() as Float32Array, theirs.get(key)!.data);
-      assert.ok(err <= 1e-4, `${key}: relative error ${err}`);
-    };
     compare('loss', tf.reshape(ours.loss, [1]));
     compare('nll', ours.nll);
     compare('kl', ours.kl);

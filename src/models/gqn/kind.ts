@@ -3,7 +3,7 @@
  * gqn-datasets scene folder (--data, scene-data.ts) and is evaluated and drawn on one
  * (src/eval/scene-eval.ts, scene-grid.ts).
  */
-import { evaluateConsistency, formatConsistency } from '../../eval/consistency.js';
+import { consistencyResult } from '../../eval/consistency.js';
 import { evaluateScenes, gqnSceneRun } from '../../eval/scene-eval.js';
 import { drawSceneGrid } from '../../eval/scene-grid.js';
 import { formatReport } from '../../eval/scene-report.js';
@@ -12,6 +12,7 @@ import { GQN_PRESETS, validateConfig, type GqnConfig, type GqnTrainSettings } fr
 import { GQN, type QueryBatch } from './gqn.js';
 import { gqnEvalBytes, gqnTrainBytes } from './memory.js';
 import { SCENE_DATA } from './scene-data.js';
+import { SCENE_TRAIN_FLAGS } from './scene-flags.js';
 
 export const GQN_KIND = {
   name: 'gqn',
@@ -25,14 +26,8 @@ export const GQN_KIND = {
     { key: 'sigma', label: 'sigma', digits: 3 },
   ],
   trainFlags: [
-    { flag: '--data', value: 'path', placeholder: '<dir>', field: 'train.data', required: true, description: 'dataset folder, e.g. data/shepard-metzler-7 (with train/ inside)' },
-    { flag: '--context-views', value: 'count-or-random', field: 'train.contextViews', default: 'random', description: "context views per batch, or 'random' for M ~ U{1..K-1} (default random)" },
-    { flag: '--sigma-start', value: 'positive-number', field: 'train.sigma.start', description: 'observation sigma at step 0' },
-    { flag: '--sigma-end', value: 'positive-number', field: 'train.sigma.end', description: 'observation sigma after annealing' },
-    { flag: '--sigma-steps', value: 'positive-int', field: 'train.sigma.steps', description: 'steps over which sigma anneals' },
-    { flag: '--representation', value: { choices: ['pool', 'tower', 'pyramid'] }, placeholder: '<kind>', field: 'model.representation', description: "representation network (default: the preset's)" },
+    ...SCENE_TRAIN_FLAGS,
     { flag: '--context-frame', value: { choices: ['world', 'query'] }, placeholder: '<frame>', field: 'model.contextFrame', description: "cameras as given ('world', the paper) or turned into the query's heading ('query'); default: the preset's" },
-    { flag: '--skip-corrupt', value: 'switch', description: 'skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping' },
   ],
   data: SCENE_DATA,
   evaluation: {
@@ -44,12 +39,7 @@ export const GQN_KIND = {
       ? { bytes: gqnEvalBytes(config, o.batch, 3, 4 * ((o.samples ?? 4) + 1)), flag: `--batch ${o.batch}` }
       : { bytes: gqnEvalBytes(config, o.batch, 1, (o.contexts?.length ?? 1) + 1), flag: `--batch ${o.batch}` },
     async run(trained, o) {
-      if (o.consistency) {
-        const report = await evaluateConsistency({ kind: 'gqn', run: trained.run, step: trained.step, model: trained.model }, {
-          scenes: o.scenes, samples: o.samples ?? 4, batch: o.batch, seed: o.seed, onProgress: o.onProgress,
-        });
-        return { json: report, text: formatConsistency(report) };
-      }
+      if (o.consistency) return consistencyResult({ kind: 'gqn', run: trained.run, step: trained.step, model: trained.model }, o);
       const report = await evaluateScenes(gqnSceneRun(trained), {
         data: o.data!, split: o.split, scenes: o.scenes, batch: o.batch, contexts: o.contexts, seed: o.seed, skipCorrupt: o.skipCorrupt, onProgress: o.onProgress,
       });

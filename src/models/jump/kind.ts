@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { evaluateConsistency, formatConsistency } from '../../eval/consistency.js';
+import { consistencyResult } from '../../eval/consistency.js';
 import { drawJumpGrid } from '../../eval/jump-grid.js';
 import { evaluateScenes, type SceneRun } from '../../eval/scene-eval.js';
 import { formatReport } from '../../eval/scene-report.js';
@@ -17,6 +17,7 @@ import type { Objective, ModelKind, TrainedModel } from '../model.js';
 import { JUMP_PRESETS, validateJumpConfig, type JumpConfig, type JumpTrainSettings } from './config.js';
 import { JUMP, type JumpBatch } from './jump.js';
 import { jumpEvalBytes, jumpTrainBytes } from './memory.js';
+import { SCENE_TRAIN_FLAGS } from '../gqn/scene-flags.js';
 import { JUMP_DATA } from './scene-data.js';
 
 export type TrainedJump = TrainedModel<JUMP, JumpConfig, JumpTrainSettings>;
@@ -64,14 +65,8 @@ export const JUMP_KIND = {
     { key: 'sigma', label: 'sigma', digits: 3 },
   ],
   trainFlags: [
-    { flag: '--data', value: 'path', placeholder: '<dir>', field: 'train.data', required: true, description: 'dataset folder, e.g. data/mnist-dice (with train/ inside)' },
-    { flag: '--context-views', value: 'count-or-random', field: 'train.contextViews', default: 'random', description: "context views per batch, or 'random' for M ~ U{1..K-T} (default random)" },
+    ...SCENE_TRAIN_FLAGS,
     { flag: '--targets', value: 'positive-int', field: 'train.targets', description: "target views per scene per step, all drawn from one latent (default: the preset's)" },
-    { flag: '--sigma-start', value: 'positive-number', field: 'train.sigma.start', description: 'observation sigma at step 0' },
-    { flag: '--sigma-end', value: 'positive-number', field: 'train.sigma.end', description: 'observation sigma after annealing' },
-    { flag: '--sigma-steps', value: 'positive-int', field: 'train.sigma.steps', description: 'steps over which sigma anneals' },
-    { flag: '--representation', value: { choices: ['pool', 'tower', 'pyramid'] }, placeholder: '<kind>', field: 'model.representation', description: "representation network (default: the preset's)" },
-    { flag: '--skip-corrupt', value: 'switch', description: 'skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping' },
   ],
   data: JUMP_DATA,
   evaluation: {
@@ -81,12 +76,7 @@ export const JUMP_KIND = {
       ? { bytes: jumpEvalBytes(config, o.batch, 3, 4, (o.samples ?? 4) + 1), flag: `--batch ${o.batch}` }
       : { bytes: jumpEvalBytes(config, o.batch, 1, 1, (o.contexts?.length ?? 1) + 1), flag: `--batch ${o.batch}` },
     async run(trained, o) {
-      if (o.consistency) {
-        const report = await evaluateConsistency({ kind: 'jump', run: trained.run, step: trained.step, model: trained.model }, {
-          scenes: o.scenes, samples: o.samples ?? 4, batch: o.batch, seed: o.seed, onProgress: o.onProgress,
-        });
-        return { json: report, text: formatConsistency(report) };
-      }
+      if (o.consistency) return consistencyResult({ kind: 'jump', run: trained.run, step: trained.step, model: trained.model }, o);
       const report = await evaluateScenes(jumpSceneRun(trained), {
         data: o.data!, split: o.split, scenes: o.scenes, batch: o.batch, contexts: o.contexts, seed: o.seed, skipCorrupt: o.skipCorrupt, onProgress: o.onProgress,
       });

@@ -1,0 +1,16 @@
+/**
+ * The `gqn train` flags of the kinds that train on scene folders (the GQN and JUMP): the data,
+ * the context views, the observation noise schedule, the representation network and
+ * --skip-corrupt. Each kind adds its own (the GQN: --context-frame; JUMP: --targets).
+ */
+import type { KindFlag } from '../model.js';
+
+export const SCENE_TRAIN_FLAGS: readonly KindFlag[] = [
+  { flag: '--data', value: 'path', placeholder: '<dir>', field: 'train.data', required: true, description: 'dataset folder, e.g. data/shepard-metzler-7 (with train/ inside)' },
+  { flag: '--context-views', value: 'count-or-random', field: 'train.contextViews', default: 'random', description: "context views per batch, or 'random' for M ~ U{1..K-Q}, Q the query (target) views per scene (default random)" },
+  { flag: '--sigma-start', value: 'positive-number', field: 'train.sigma.start', description: 'observation sigma at step 0' },
+  { flag: '--sigma-end', value: 'positive-number', field: 'train.sigma.end', description: 'observation sigma after annealing' },
+  { flag: '--sigma-steps', value: 'positive-int', field: 'train.sigma.steps', description: 'steps over which sigma anneals' },
+  { flag: '--representation', value: { choices: ['pool', 'tower', 'pyramid'] }, placeholder: '<kind>', field: 'model.representation', description: "representation network (default: the preset's; jump: pool or tower)" },
+  { flag: '--skip-corrupt', value: 'switch', description: 'skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping' },
+];
