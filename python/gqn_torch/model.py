@@ -139,15 +139,18 @@ class Generator(nn.Module):
         return torch.sigmoid(self.observation(u))
 
 
+def turn(v, c, s):
+    """Viewpoint rows (x, y, z, cos yaw, sin yaw, cos pitch, sin pitch) turned about the vertical
+    axis by the heading whose cosine and sine are c and s (query-frame.ts)."""
+    x, y, z, cy, sy = v[..., 0:1], v[..., 1:2], v[..., 2:3], v[..., 3:4], v[..., 4:5]
+    return torch.cat([x * c + z * s, y, z * c - x * s, cy * c + sy * s, sy * c - cy * s, v[..., 5:7]], -1)
+
+
 def to_query_frame(ctx_viewpoints, query_viewpoint):
     """Every camera turned about the vertical axis so the query looks along +x (query-frame.ts).
 
-    ctx_viewpoints [B, M, 7], query_viewpoint [B, 7]; rows are (x, y, z, cos yaw, sin yaw, cos pitch, sin pitch).
+    ctx_viewpoints [B, M, 7], query_viewpoint [B, 7].
     """
-    def turn(v, c, s):
-        x, y, z, cy, sy = v[..., 0:1], v[..., 1:2], v[..., 2:3], v[..., 3:4], v[..., 4:5]
-        return torch.cat([x * c + z * s, y, z * c - x * s, cy * c + sy * s, sy * c - cy * s, v[..., 5:7]], -1)
-
     c, s = query_viewpoint[:, 3:4], query_viewpoint[:, 4:5]
     return turn(ctx_viewpoints, c[:, None], s[:, None]), turn(query_viewpoint, c, s)
 

@@ -15,7 +15,7 @@ import math
 import torch
 import torch.nn as nn
 
-from gqn_torch.model import ConvLSTMCell, Tower, kl_divergence
+from gqn_torch.model import ConvLSTMCell, Tower, kl_divergence, turn
 
 SCALE = 4
 
@@ -97,6 +97,14 @@ class JUMP(nn.Module):
         self.latent = SceneLatent(cfg)
         self.renderer = Renderer(cfg)
 
+    def in_frame(self, ctx_viewpoints, views):
+        """views [B, N, 7] as the networks see them: with contextFrame 'context', turned so that each
+        scene's first context view looks along +x (no context: as given)."""
+        if self.cfg.get("contextFrame", "world") != "context" or ctx_viewpoints.shape[1] == 0:
+            return views
+        ref = ctx_viewpoints[:, 0]
+        return turn(views, ref[:, None, 3:4], ref[:, None, 4:5])
+
     def represent(self, images, viewpoints):
         """images [B, M, C, S, S], viewpoints [B, M, 7] -> r [B, r, side, side] (sum over M)."""
         b, m = images.shape[:2]
@@ -114,6 +122,7 @@ class JUMP(nn.Module):
         return x.view(b, t, *x.shape[1:])
 
     def elbo(self, ctx_images, ctx_viewpoints, target_images, target_viewpoints, sigma, eps):
+        ctx_viewpoints, target_viewpoints = self.in_frame(ctx_viewpoints, ctx_viewpoints), self.in_frame(ctx_viewpoints, target_viewpoints)
         r_c = self.represent(ctx_images, ctx_viewpoints)
         r_ct = r_c + self.represent(target_images, target_viewpoints)
         z, kl = self.latent.infer(r_c, r_ct, eps)
@@ -125,5 +134,6 @@ class JUMP(nn.Module):
 
     def sample_views(self, ctx_images, ctx_viewpoints, query_viewpoints, eps):
         """Views [B, Q, C, S, S] of one prior sample of z per scene."""
+        ctx_viewpoints, query_viewpoints = self.in_frame(ctx_viewpoints, ctx_viewpoints), self.in_frame(ctx_viewpoints, query_viewpoints)
         r_c = self.represent(ctx_images, ctx_viewpoints)
         return self.render_views(self.scene_code(self.latent.generate(r_c, eps), r_c), query_viewpoints)

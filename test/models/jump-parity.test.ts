@@ -31,6 +31,7 @@ after(async () => {
 
 const configs: [string, JumpConfig][] = [
   ['tower', TINY_JUMP],
+  ['tower, context frame', { ...TINY_JUMP, contextFrame: 'context' }],
   ['pool, 5x5 cores, 3 latent steps, the paper\'s renderer (z alone)', { ...TINY_JUMP, representation: 'pool', coreKernel: 5, latentSteps: 3, renderSteps: 3, deterministicPath: false }],
 ];
 
@@ -49,10 +50,14 @@ for (const [name, config] of configs) {
     const sigma = 0.9;
     const ours = model.elbo(inputs, sigma, eps);
     const z = tf.tidy(() => {
-      const rC = model.represent(inputs.contextImages, inputs.contextViewpoints);
-      return model.latent.infer(rC, tf.add(rC, model.represent(inputs.targetImages, inputs.targetViewpoints)) as tf.Tensor4D, eps).z;
+      const ctxV = model.inFrame(inputs.contextViewpoints, inputs.contextViewpoints);
+      const rC = model.represent(inputs.contextImages, ctxV);
+      const rT = model.represent(inputs.targetImages, model.inFrame(inputs.contextViewpoints, inputs.targetViewpoints));
+      return model.latent.infer(rC, tf.add(rC, rT) as tf.Tensor4D, eps).z;
     });
-    const prior = tf.tidy(() => model.renderViews(model.drawScene(model.represent(inputs.contextImages, inputs.contextViewpoints), eps), inputs.targetViewpoints));
+    const prior = tf.tidy(() => model.renderViews(
+      model.drawScene(model.represent(inputs.contextImages, model.inFrame(inputs.contextViewpoints, inputs.contextViewpoints)), eps),
+      model.inFrame(inputs.contextViewpoints, inputs.targetViewpoints)));
 
     const compare = await runTwin(dir, name, 'jump_torch', model.store, config, new Map<string, NamedArray>([
       ['context_images', named(inputs.contextImages)], ['context_viewpoints', named(inputs.contextViewpoints)],

@@ -13,6 +13,7 @@ import { validateJumpConfig, JUMP_PRESETS } from '../../src/models/jump/config.j
 import { JUMP } from '../../src/models/jump/jump.js';
 import { jumpParameterCount } from '../../src/models/jump/memory.js';
 import { GQN } from '../../src/models/gqn/gqn.js';
+import { toFrameOf } from '../../src/models/gqn/query-frame.js';
 import { TINY, TINY_JUMP } from './tiny-config.js';
 
 before(async () => {
@@ -97,4 +98,32 @@ test('configuration errors name the field and what was expected', () => {
   assert.throws(() => validateJumpConfig({ ...TINY_JUMP, imageSize: 18 }), /^Error: config\.imageSize: expected a multiple of 4, got 18$/);
   assert.throws(() => validateJumpConfig({ ...TINY_JUMP, coreKernel: 4 }), /^Error: config\.coreKernel: expected an odd kernel, got 4$/);
   assert.throws(() => validateJumpConfig({ ...TINY_JUMP, deterministicPath: 'yes' as unknown as boolean }), /^Error: config\.deterministicPath: expected true or false, got "yes"$/);
+});
+
+test('the context frame: turning every camera of a scene by one angle changes no view', () => {
+  const model = new JUMP({ ...TINY_JUMP, contextFrame: 'context' }, 6);
+  const world = new JUMP({ ...TINY_JUMP, contextFrame: 'world' }, 6);
+  tf.tidy(() => {
+    const { ctx, ctxV, queryV } = inputs(2, 2, 3);
+    // Unit headings, as real cameras have: (cos yaw, sin yaw) and (cos pitch, sin pitch).
+    const unit = (v: tf.Tensor3D) => {
+      const [p, yaw, pitch] = tf.split(v, [3, 2, 2], -1);
+      return tf.concat([p, tf.div(yaw, tf.norm(yaw, 2, -1, true)), tf.div(pitch, tf.norm(pitch, 2, -1, true))], -1) as tf.Tensor3D;
+    };
+    const [cv, qv] = [unit(ctxV), unit(queryV)];
+    const angle = 1.234;
+    const heading = tf.tensor2d([[0, 0, 0, Math.cos(angle), Math.sin(angle), 1, 0], [0, 0, 0, Math.cos(angle), Math.sin(angle), 1, 0]]);
+    const [turnedC, turnedQ] = [toFrameOf(heading, cv), toFrameOf(heading, qv)];
+    const [a] = model.predictViews(ctx, cv, qv, [5]);
+    const [b] = model.predictViews(ctx, turnedC, turnedQ, [5]);
+    const diff = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+    assert.ok(diff < 1e-4, `turned scene: views differ by ${diff}`);
+    // In the world frame the same turn is a different scene to the model.
+    const [c] = world.predictViews(ctx, cv, qv, [5]);
+    const [d] = world.predictViews(ctx, turnedC, turnedQ, [5]);
+    assert.ok(tf.max(tf.abs(tf.sub(c, d))).dataSync()[0] > 1e-4);
+  });
+  model.dispose();
+  world.dispose();
+  assert.equal(tf.memory().numTensors, 0);
 });

@@ -24,6 +24,21 @@ function turn(v: tf.Tensor, c: tf.Tensor, s: tf.Tensor): tf.Tensor {
   ], -1);
 }
 
+/**
+ * Viewpoints [B, N, 7] turned so that each scene's `reference` viewpoint ([B, 7]) looks along +x:
+ * JUMP's context frame (config.contextFrame 'context'), where the reference is the first context
+ * view, the same for every query, so that r stays one per scene.
+ */
+export function toFrameOf(reference: tf.Tensor2D, views: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [b] = reference.shape;
+    if (views.shape[0] !== b) throw new Error(`toFrameOf: ${views.shape[0]} rows of views for ${b} references`);
+    const c = tf.expandDims(tf.slice(reference, [0, 3], [b, 1]), 1);
+    const s = tf.expandDims(tf.slice(reference, [0, 4], [b, 1]), 1);
+    return turn(views, c, s) as tf.Tensor3D;
+  });
+}
+
 /** Context viewpoints [B, M, 7] and query viewpoints [B, 7] in the query's frame. */
 export function toQueryFrame(context: tf.Tensor3D, query: tf.Tensor2D): { context: tf.Tensor3D; query: tf.Tensor2D } {
   return tf.tidy(() => {

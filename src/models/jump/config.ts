@@ -34,6 +34,13 @@ export interface JumpConfig {
    * r_C is the same for every view of it.
    */
   deterministicPath: boolean;
+  /**
+   * 'world' (the default when absent): cameras as the data gives them. 'context': every camera
+   * of a scene (context, targets, queries) turned about the vertical axis so that the first
+   * context view looks along +x (gqn/query-frame.ts, toFrameOf). The GQN's query frame would make
+   * r depend on the query, and so z; this frame is the same for every view of a scene.
+   */
+  contextFrame?: 'world' | 'context';
 }
 
 /**
@@ -99,6 +106,9 @@ export function validateJumpConfig(c: JumpConfig): JumpConfig {
   }
   if (c.representation !== 'tower' && c.representation !== 'pool') {
     throw new Error(`config.representation: expected tower or pool, got ${JSON.stringify(c.representation)}`);
+  }
+  if (c.contextFrame != null && c.contextFrame !== 'world' && c.contextFrame !== 'context') {
+    throw new Error(`config.contextFrame: expected 'world' or 'context', got ${JSON.stringify(c.contextFrame)}`);
   }
   if (typeof c.deterministicPath !== 'boolean') throw new Error(`config.deterministicPath: expected true or false, got ${JSON.stringify(c.deterministicPath)}`);
   if (c.imageSize % JUMP_SCALE !== 0) throw new Error(`config.imageSize: expected a multiple of ${JUMP_SCALE}, got ${c.imageSize}`);

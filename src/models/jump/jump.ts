@@ -14,6 +14,7 @@ import { ParamStore } from '../layers/params.js';
 import type { Draw, Model } from '../model.js';
 import { linearAt } from '../schedules.js';
 import { gaussianNll } from '../gqn/gaussian.js';
+import { toFrameOf } from '../gqn/query-frame.js';
 import { makeRepresentation, representScene, type Representation } from '../gqn/representation.js';
 import { JUMP_SCALE, validateJumpConfig, type JumpConfig, type JumpObjectiveSettings } from './config.js';
 import { JumpObjective } from './objective.js';
@@ -64,6 +65,18 @@ export class JUMP implements Model<JumpBatch, JumpObjectiveSettings> {
     return representScene(this.representation, this.config.rChannels, images, viewpoints);
   }
 
+  /**
+   * The cameras as the networks see them: as given, or with config.contextFrame 'context' every
+   * camera of a scene turned so its first context view looks along +x (no context: as given).
+   */
+  inFrame(contextViewpoints: tf.Tensor3D, views: tf.Tensor3D): tf.Tensor3D {
+    if (this.config.contextFrame !== 'context' || contextViewpoints.shape[1] === 0) return views;
+    return tf.tidy(() => {
+      const [b, , vs] = contextViewpoints.shape;
+      return toFrameOf(tf.reshape(tf.slice(contextViewpoints, [0, 0, 0], [b, 1, vs]), [b, vs]) as tf.Tensor2D, views);
+    });
+  }
+
   /** Standard normal noise for the L latent steps [B, g, g, zChannels], seeded. */
   noise(batch: number, seed: number): tf.Tensor4D[] {
     return Array.from({ length: this.config.latentSteps }, (_, l) =>
@@ -99,10 +112,12 @@ export class JUMP implements Model<JumpBatch, JumpObjectiveSettings> {
   /** -ELBO of the T targets of each scene with observation noise sigma; eps from `noise`. */
   elbo(batch: JumpBatch, sigma: number, eps: tf.Tensor4D[]): JumpElbo {
     return tf.tidy(() => {
-      const rC = this.represent(batch.contextImages, batch.contextViewpoints);
-      const rCT = tf.add(rC, this.represent(batch.targetImages, batch.targetViewpoints)) as tf.Tensor4D;
+      const ctxV = this.inFrame(batch.contextViewpoints, batch.contextViewpoints);
+      const targetV = this.inFrame(batch.contextViewpoints, batch.targetViewpoints);
+      const rC = this.represent(batch.contextImages, ctxV);
+      const rCT = tf.add(rC, this.represent(batch.targetImages, targetV)) as tf.Tensor4D;
       const { z, kl } = this.latent.infer(rC, rCT, eps);
-      const mean = this.renderViews(this.sceneCode(z, rC), batch.targetViewpoints);
+      const mean = this.renderViews(this.sceneCode(z, rC), targetV);
       const [b, t, s, , ch] = batch.targetImages.shape;
       const flat = (x: tf.Tensor5D) => tf.reshape(x, [b * t, s, s, ch]) as tf.Tensor4D;
       const nll = tf.sum(tf.reshape(gaussianNll(flat(batch.targetImages), flat(mean), sigma), [b, t]), 1) as tf.Tensor1D;
@@ -115,7 +130,7 @@ export class JUMP implements Model<JumpBatch, JumpObjectiveSettings> {
   sampleScene(contextImages: tf.Tensor5D, contextViewpoints: tf.Tensor3D, draw: Draw): tf.Tensor4D {
     return tf.tidy(() => {
       const b = contextImages.shape[0];
-      const rC = this.represent(contextImages, contextViewpoints);
+      const rC = this.represent(contextImages, this.inFrame(contextViewpoints, contextViewpoints));
       return this.drawScene(rC, draw === 'mean' ? this.meanNoise(b) : this.noise(b, draw));
     });
   }
@@ -125,7 +140,10 @@ export class JUMP implements Model<JumpBatch, JumpObjectiveSettings> {
    * shared by its Q views (what the consistency test and the viewer ask).
    */
   predictViews(contextImages: tf.Tensor5D, contextViewpoints: tf.Tensor3D, queryViewpoints: tf.Tensor3D, draws: readonly Draw[]): tf.Tensor5D[] {
-    return tf.tidy(() => draws.map((d) => this.renderViews(this.sampleScene(contextImages, contextViewpoints, d), queryViewpoints)));
+    return tf.tidy(() => {
+      const queryV = this.inFrame(contextViewpoints, queryViewpoints);
+      return draws.map((d) => this.renderViews(this.sampleScene(contextImages, contextViewpoints, d), queryV));
+    });
   }
 
   /**

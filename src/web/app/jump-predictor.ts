@@ -18,6 +18,8 @@ import { concatViews, readAndDispose, type ScenePredictor } from './predictor.js
 
 export class JumpPredictor implements ScenePredictor {
   private rC: tf.Tensor4D;
+  /** The context's viewpoints [1, M, 7]: the frame the cameras are turned into (config.contextFrame). */
+  private contextV: tf.Tensor3D;
   private zPrior: tf.Tensor4D;
   private zSamples: tf.Tensor4D;
   private readonly priorNoise: tf.Tensor4D[];
@@ -29,22 +31,23 @@ export class JumpPredictor implements ScenePredictor {
     this.samplesNoise = model.noise(samples, deriveSeed(seed, 'viewer-samples'));
     this.posteriorNoise = model.noise(1, deriveSeed(seed, 'viewer-posterior'));
     const s = model.config.imageSize;
-    [this.rC, this.zPrior, this.zSamples] = this.draw(tf.zeros([1, 0, s, s, 3]), tf.zeros([1, 0, 7]));
+    this.contextV = tf.zeros([1, 0, 7]);
+    [this.rC, this.zPrior, this.zSamples] = this.draw(tf.zeros([1, 0, s, s, 3]), this.contextV);
   }
 
   get imageSize(): number {
     return this.model.config.imageSize;
   }
 
-  /** r_C of the views and the held latents drawn from it (disposes the views). */
+  /** r_C of the views and the held latents drawn from it (disposes the images). */
   private draw(images: tf.Tensor5D, viewpoints: tf.Tensor3D): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
     const out = tf.tidy(() => {
-      const rC = this.model.represent(images, viewpoints);
+      const rC = this.model.represent(images, this.model.inFrame(viewpoints, viewpoints));
       const zPrior = this.model.drawScene(rC, this.priorNoise);
       const zSamples = this.model.drawScene(tf.tile(rC, [this.samples, 1, 1, 1]) as tf.Tensor4D, this.samplesNoise);
       return [rC, zPrior, zSamples] as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     });
-    tf.dispose([images, viewpoints]);
+    images.dispose();
     return out;
   }
 
@@ -52,17 +55,24 @@ export class JumpPredictor implements ScenePredictor {
   setContext(images: Float32Array[], viewpoints: Float32Array[]): void {
     const s = this.imageSize;
     const m = images.length;
-    tf.dispose([this.rC, this.zPrior, this.zSamples]);
-    [this.rC, this.zPrior, this.zSamples] = this.draw(tf.tensor5d(concatViews(images), [1, m, s, s, 3]), tf.tensor3d(concatViews(viewpoints), [1, m, 7]));
+    tf.dispose([this.rC, this.zPrior, this.zSamples, this.contextV]);
+    this.contextV = tf.tensor3d(concatViews(viewpoints), [1, m, 7]);
+    [this.rC, this.zPrior, this.zSamples] = this.draw(tf.tensor5d(concatViews(images), [1, m, s, s, 3]), this.contextV);
+  }
+
+  /** A camera [7] as the renderer sees it, repeated n times: [n, 7]. */
+  private camera(viewpoint: Float32Array, n: number): tf.Tensor2D {
+    const v = this.model.inFrame(this.contextV, tf.tensor3d(viewpoint, [1, 1, 7]));
+    return tf.tile(tf.reshape(v, [1, 7]), [n, 1]) as tf.Tensor2D;
   }
 
   async predict(viewpoint: Float32Array): Promise<Float32Array> {
-    return readAndDispose(tf.tidy(() => this.model.renderer.render(this.zPrior, tf.tensor2d(viewpoint, [1, 7]))));
+    return readAndDispose(tf.tidy(() => this.model.renderer.render(this.zPrior, this.camera(viewpoint, 1))));
   }
 
   async sample(viewpoint: Float32Array): Promise<Float32Array[]> {
     const n = this.samples;
-    const all = await readAndDispose(tf.tidy(() => this.model.renderer.render(this.zSamples, tf.tile(tf.tensor2d(viewpoint, [1, 7]), [n, 1]))));
+    const all = await readAndDispose(tf.tidy(() => this.model.renderer.render(this.zSamples, this.camera(viewpoint, n))));
     const d = all.length / n;
     return Array.from({ length: n }, (_, i) => all.slice(i * d, (i + 1) * d));
   }
@@ -70,13 +80,13 @@ export class JumpPredictor implements ScenePredictor {
   async surprise(viewpoint: Float32Array, truth: Float32Array): Promise<number> {
     const s = this.imageSize;
     const kl = tf.tidy(() => {
-      const rT = this.model.represent(tf.tensor5d(truth, [1, 1, s, s, 3]), tf.tensor3d(viewpoint, [1, 1, 7]));
+      const rT = this.model.represent(tf.tensor5d(truth, [1, 1, s, s, 3]), this.model.inFrame(this.contextV, tf.tensor3d(viewpoint, [1, 1, 7])));
       return this.model.latent.infer(this.rC, tf.add(this.rC, rT) as tf.Tensor4D, this.posteriorNoise).kl;
     });
     return (await readAndDispose(kl))[0];
   }
 
   dispose(): void {
-    tf.dispose([this.rC, this.zPrior, this.zSamples, ...this.priorNoise, ...this.samplesNoise, ...this.posteriorNoise]);
+    tf.dispose([this.rC, this.zPrior, this.zSamples, this.contextV, ...this.priorNoise, ...this.samplesNoise, ...this.posteriorNoise]);
   }
 }
