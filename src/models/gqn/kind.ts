@@ -12,7 +12,7 @@ import { GQN_PRESETS, validateConfig, type GqnConfig, type GqnTrainSettings } fr
 import { GQN, type QueryBatch } from './gqn.js';
 import { gqnEvalBytes, gqnTrainBytes } from './memory.js';
 import { SCENE_DATA } from './scene-data.js';
-import { SCENE_TRAIN_FLAGS } from './scene-flags.js';
+import { CONTEXT_FRAME_FLAG, SCENE_TRAIN_FLAGS } from './scene-flags.js';
 
 export const GQN_KIND = {
   name: 'gqn',
@@ -27,7 +27,7 @@ export const GQN_KIND = {
   ],
   trainFlags: [
     ...SCENE_TRAIN_FLAGS,
-    { flag: '--context-frame', value: { choices: ['world', 'query'] }, placeholder: '<frame>', field: 'model.contextFrame', description: "cameras as given ('world', the paper) or turned into the query's heading ('query'); default: the preset's" },
+    CONTEXT_FRAME_FLAG,
   ],
   data: SCENE_DATA,
   evaluation: {

@@ -14,3 +14,9 @@ export const SCENE_TRAIN_FLAGS: readonly KindFlag[] = [
   { flag: '--representation', value: { choices: ['pool', 'tower', 'pyramid'] }, placeholder: '<kind>', field: 'model.representation', description: "representation network (default: the preset's; jump: pool or tower)" },
   { flag: '--skip-corrupt', value: 'switch', description: 'skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping' },
 ];
+
+/** The frame the networks see cameras in: one flag for both kinds, each kind's validate refusing the other's frame by name. */
+export const CONTEXT_FRAME_FLAG: KindFlag = {
+  flag: '--context-frame', value: { choices: ['world', 'query', 'context'] }, placeholder: '<frame>', field: 'model.contextFrame',
+  description: "cameras as given ('world', the paper), turned into the query's heading (gqn: 'query') or into the first context view's (jump: 'context'); default: the preset's",
+};

@@ -17,7 +17,7 @@ import type { Objective, ModelKind, TrainedModel } from '../model.js';
 import { JUMP_PRESETS, validateJumpConfig, type JumpConfig, type JumpTrainSettings } from './config.js';
 import { JUMP, type JumpBatch } from './jump.js';
 import { jumpEvalBytes, jumpTrainBytes } from './memory.js';
-import { SCENE_TRAIN_FLAGS } from '../gqn/scene-flags.js';
+import { CONTEXT_FRAME_FLAG, SCENE_TRAIN_FLAGS } from '../gqn/scene-flags.js';
 import { JUMP_DATA } from './scene-data.js';
 
 export type TrainedJump = TrainedModel<JUMP, JumpConfig, JumpTrainSettings>;
@@ -66,6 +66,7 @@ export const JUMP_KIND = {
   ],
   trainFlags: [
     ...SCENE_TRAIN_FLAGS,
+    CONTEXT_FRAME_FLAG,
     { flag: '--targets', value: 'positive-int', field: 'train.targets', description: "target views per scene per step, all drawn from one latent (default: the preset's)" },
   ],
   data: JUMP_DATA,
