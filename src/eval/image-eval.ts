@@ -22,6 +22,7 @@ import { logLikelihoods, Moments, type MeanAndError } from './function-eval.js';
 import { table } from './text-table.js';
 
 export const IMAGE_EVAL_SAMPLES = 8;
+export const MNIST_TEST_DIGITS = 1000;
 export const DEFAULT_IMAGE_CONTEXTS = [10, 50, 100, 300, 784];
 
 export interface ImageContextResult {
@@ -43,11 +44,12 @@ export interface ImageEvalReport {
   results: ImageContextResult[];
 }
 
-export async function evaluateImages(trained: TrainedModel<NeuralProcess, NpConfig, NpTrainSettings>, o: EvalOptions): Promise<ImageEvalReport> {
+/** `count`: the first that many held-out digits (all 1,000 unless a test asks for fewer). */
+export async function evaluateImages(trained: TrainedModel<NeuralProcess, NpConfig, NpTrainSettings>, o: EvalOptions, count = MNIST_TEST_DIGITS): Promise<ImageEvalReport> {
   const task = trained.config.train.task;
   const contexts = o.contexts ?? DEFAULT_IMAGE_CONTEXTS;
   for (const c of contexts) if (c > IMAGE_PIXELS) throw new Error(`--contexts: at most ${IMAGE_PIXELS} pixels, got ${c}`);
-  const n = loadDigits('test').count;
+  const n = Math.min(count, loadDigits('test').count);
   const model = trained.model;
   const results: ImageContextResult[] = [];
   let done = 0;
