@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 
 import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
-import { evaluateImages, formatImageReport } from '../../src/eval/image-eval.js';
+import { evaluateImages, formatImageReport, IMAGE_EVAL_SAMPLES } from '../../src/eval/image-eval.js';
 import type { EvalOptions, RenderOptions } from '../../src/models/model.js';
 import type { NpKindName } from '../../src/models/np/config.js';
 import type { NeuralProcess } from '../../src/models/np/neural-process.js';
@@ -61,7 +61,7 @@ test('eval: finite log-likelihoods per pixel on held-out digits, all 784 targets
     const r = await evaluateImages(trained, evalOptions, 20);
     assert.equal(r.digits, 20);
     assert.equal(r.targets, 784);
-    assert.equal(r.samples, 8);
+    assert.equal(r.samples, IMAGE_EVAL_SAMPLES);
     assert.equal(r.task, 'mnist');
     assert.deepEqual(r.results.map((x) => x.contexts), [10, 784]);
     for (const x of r.results) assert.ok(Number.isFinite(x.target.mean) && Number.isFinite(x.target.stderr) && x.target.stderr > 0, JSON.stringify(x));
