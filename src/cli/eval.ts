@@ -51,6 +51,7 @@ export function evalCommand(): Command {
     .option('--scenes <n>', 'scenes to evaluate (gqn)', positiveInt, 256)
     .option('--batch <n>', 'items per batch', positiveInt, 16)
     .option('--contexts <list>', 'context view counts, e.g. 1,2,3,5 (gqn; default: 1..K-1); context points (cnp, np, anp; default: 3,10,30 on the gp task, 10,50,100,300,784 on mnist)', contextList)
+    .option('--digits <n>', 'held-out digits to evaluate, every (1000/n)-th so that each class has its share (cnp, np, anp on the mnist task; default: all 1,000)', positiveInt)
     .option('--json', 'print the report as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
     .option('--skip-corrupt', 'skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping (gqn)')

@@ -87,6 +87,7 @@ export function logLikelihoods(model: NeuralProcess, batch: PointBatch, seed: nu
 export async function evaluateFunctions(trained: TrainedModel<NeuralProcess, NpConfig, NpTrainSettings>, o: EvalOptions): Promise<FunctionEvalReport> {
   const task = trained.config.train.task;
   if (task.name !== 'gp') throw new Error(`train.task.name: the function evaluation is the gp task's, the run's is ${task.name}`);
+  if (o.digits !== undefined) throw new Error(`--digits: only for a run of the mnist task; this run's task is ${task.name}`);
   const contexts = o.contexts ?? DEFAULT_CONTEXTS;
   const set: GpTestSet = makeGpTestSet(task, GP_TEST_SEED);
   for (const c of contexts) if (c > set.contextPool) throw new Error(`--contexts: at most ${set.contextPool} (the test set's context pool), got ${c}`);

@@ -45,12 +45,22 @@ export interface ImageEvalReport {
   results: ImageContextResult[];
 }
 
-/** `count`: the first that many held-out digits (all 1,000 unless a test asks for fewer). */
-export async function evaluateImages(trained: TrainedModel<NeuralProcess, NpConfig, NpTrainSettings>, o: EvalOptions, count = MNIST_TEST_DIGITS): Promise<ImageEvalReport> {
+/**
+ * The held-out digits scored with --digits n: every (1000/n)-th, so that a subset keeps the ten
+ * classes' shares (the test set is class by class).
+ */
+export function evalDigits(n: number): number[] {
+  const all = loadDigits('test').count;
+  if (!Number.isInteger(n) || n < 1 || n > all) throw new Error(`--digits: expected 1..${all} held-out digits, got ${n}`);
+  return Array.from({ length: n }, (_, i) => Math.floor((i * all) / n));
+}
+
+export async function evaluateImages(trained: TrainedModel<NeuralProcess, NpConfig, NpTrainSettings>, o: EvalOptions): Promise<ImageEvalReport> {
   const task = trained.config.train.task;
   const contexts = o.contexts ?? DEFAULT_IMAGE_CONTEXTS;
   for (const c of contexts) if (c > IMAGE_PIXELS) throw new Error(`--contexts: at most ${IMAGE_PIXELS} pixels, got ${c}`);
-  const n = Math.min(count, loadDigits('test').count);
+  const digits = evalDigits(o.digits ?? MNIST_TEST_DIGITS);
+  const n = digits.length;
   const model = trained.model;
   const results: ImageContextResult[] = [];
   let done = 0;
@@ -58,7 +68,7 @@ export async function evaluateImages(trained: TrainedModel<NeuralProcess, NpConf
     const target = new Moments();
     for (let start = 0; start < n; start += o.batch) {
       const end = Math.min(n, start + o.batch);
-      const batch = toPointBatch(mnistTestBatch(Array.from({ length: end - start }, (_, i) => start + i), c));
+      const batch = toPointBatch(mnistTestBatch(digits.slice(start, end), c));
       const ll = logLikelihoods(model, batch, deriveSeed(o.seed, 'np-image-eval', c, start), IMAGE_EVAL_SAMPLES);
       disposePointBatch(batch);
       for (let b = 0; b < end - start; b++) target.add(ll[b] / IMAGE_PIXELS);
@@ -78,7 +88,7 @@ export async function evaluateImages(trained: TrainedModel<NeuralProcess, NpConf
 export function formatImageReport(r: ImageEvalReport): string {
   const how = r.samples > 0 ? `importance-sampled with ${r.samples} draws from q(z | C u T), a lower bound` : 'exact';
   return [
-    `run ${r.run} (${r.kind}, step ${r.step}): the ${r.digits} held-out digits of the ${r.task} task, contexts from seed ${r.testSeed}, all ${r.targets} pixels as targets`,
+    `run ${r.run} (${r.kind}, step ${r.step}): ${r.digits === MNIST_TEST_DIGITS ? 'the' : `${r.digits} of the ${MNIST_TEST_DIGITS}`} held-out digits of the ${r.task} task, contexts from seed ${r.testSeed}, all ${r.targets} pixels as targets`,
     `Log-likelihood per pixel, nats (grey levels in [0, 1]; mean ± standard error over digits; the model's is ${how}):`,
     ...table(['contexts', 'target'], r.results.map((x) => [String(x.contexts), `${x.target.mean.toFixed(3)} ± ${x.target.stderr.toFixed(3)}`])),
   ].join('\n');

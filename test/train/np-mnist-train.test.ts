@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 
 import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
-import { evaluateImages, formatImageReport, IMAGE_EVAL_SAMPLES } from '../../src/eval/image-eval.js';
+import { evalDigits, evaluateImages, formatImageReport, IMAGE_EVAL_SAMPLES } from '../../src/eval/image-eval.js';
 import type { EvalOptions, RenderOptions } from '../../src/models/model.js';
 import type { NpKindName } from '../../src/models/np/config.js';
 import type { NeuralProcess } from '../../src/models/np/neural-process.js';
@@ -53,21 +53,23 @@ for (const kind of ['cnp', 'anp'] as const) {
   });
 }
 
-const evalOptions: EvalOptions = { split: 'test', scenes: 0, batch: 10, seed: 1, contexts: [10, 784] };
+const evalOptions: EvalOptions = { split: 'test', scenes: 0, batch: 10, seed: 1, contexts: [10, 784], digits: 20 };
 
 test('eval: finite log-likelihoods per pixel on held-out digits, all 784 targets, the same report for the same seed', async () => {
   const trained = await loadRun(join(dir, 'anp-straight')) as TrainedModel<NeuralProcess, NpConfig, NpTrainSettings>;
   try {
-    const r = await evaluateImages(trained, evalOptions, 20);
+    const r = await evaluateImages(trained, evalOptions);
     assert.equal(r.digits, 20);
     assert.equal(r.targets, 784);
     assert.equal(r.samples, IMAGE_EVAL_SAMPLES);
     assert.equal(r.task, 'mnist');
     assert.deepEqual(r.results.map((x) => x.contexts), [10, 784]);
     for (const x of r.results) assert.ok(Number.isFinite(x.target.mean) && Number.isFinite(x.target.stderr) && x.target.stderr > 0, JSON.stringify(x));
-    assert.match(formatImageReport(r), /the 20 held-out digits of the mnist task, contexts from seed 20190102, all 784 pixels as targets/);
-    assert.deepEqual(await evaluateImages(trained, evalOptions, 20), r);
-    await assert.rejects(evaluateImages(trained, { ...evalOptions, contexts: [800] }, 20), /^Error: --contexts: at most 784 pixels, got 800$/);
+    assert.match(formatImageReport(r), /20 of the 1000 held-out digits of the mnist task, contexts from seed 20190102, all 784 pixels as targets/);
+    assert.deepEqual(await evaluateImages(trained, evalOptions), r);
+    await assert.rejects(evaluateImages(trained, { ...evalOptions, contexts: [800] }), /^Error: --contexts: at most 784 pixels, got 800$/);
+    await assert.rejects(evaluateImages(trained, { ...evalOptions, digits: 1001 }), /^Error: --digits: expected 1\.\.1000 held-out digits, got 1001$/);
+    assert.deepEqual(evalDigits(20).slice(0, 3), [0, 50, 100]);
   } finally {
     trained.model.dispose();
   }

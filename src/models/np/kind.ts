@@ -42,7 +42,7 @@ function npKind<N extends NpKindName>(name: N) {
     trainFlags: [],
     data: NP_DATA,
     evaluation: {
-      flags: ['--contexts'],
+      flags: ['--contexts', '--digits'],
       required: [],
       memory: (config, o) => ({
         bytes: config.xSize === 2 ? forwardBytes(config, o.batch, 2 * IMAGE_PIXELS) * 2 : forwardBytes(config, o.batch, GP_TEST_CONTEXT_POOL + GP_TEST_TARGETS) * 2,
