@@ -46,13 +46,14 @@ function checkFlags(command: Command, kind: AnyModelKind, what: 'evaluation' | '
 
 export function evalCommand(): Command {
   return new Command('eval')
-    .description("evaluate a run with its kind's metrics. A GQN or JUMP, per number of context views: PSNR/SSIM of the prior mean and samples at the query camera and at a wrong camera, beside the scene-mean oracle, context-mean and nearest-view baselines; -ELBO, NLL, KL; with --consistency on mnist-dice, whether the views of one sample agree. A VAE or CVAE: test -ELBO, NLL and KL in nats per digit. A CNP, NP or ANP: log-likelihood per held-out point on the fixed 1,000 test functions, per context size, beside the true GP")
+    .description("evaluate a run with its kind's metrics. A GQN or JUMP, per number of context views: PSNR/SSIM of the prior mean and samples at the query camera and at a wrong camera, beside the scene-mean oracle, context-mean and nearest-view baselines; -ELBO, NLL, KL; with --consistency on mnist-dice, whether the views of one sample agree. A VAE or CVAE: test -ELBO, NLL and KL in nats per digit. A CNP, NP or ANP: log-likelihood per held-out point on the fixed 1,000 test functions, per context size, beside the true GP (gp task), or per pixel of the 1,000 held-out digits, all 784 pixels as targets (mnist task)")
     .argument('<run>', 'run folder')
     .option('--data <dir>', 'dataset folder (gqn, jump)')
     .addOption(new Option('--split <split>', 'split').choices([...SPLITS]).default('test'))
     .option('--scenes <n>', 'scenes to evaluate (gqn, jump)', positiveInt, 256)
     .option('--batch <n>', 'items per batch', positiveInt, 16)
-    .option('--contexts <list>', 'context view counts, e.g. 1,2,3,5 (gqn, jump; default: 1..K-1); context points (cnp, np, anp; default: 3,10,30)', contextList)
+    .option('--contexts <list>', 'context view counts, e.g. 1,2,3,5 (gqn, jump; default: 1..K-1); context points (cnp, np, anp; default: 3,10,30 on the gp task, 10,50,100,300,784 on mnist)', contextList)
+    .option('--digits <n>', 'held-out digits to evaluate, every (1000/n)-th so that each class has its share (cnp, np, anp on the mnist task; default: all 1,000)', positiveInt)
     .option('--json', 'print the report as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
     .option('--skip-corrupt', 'skip and count corrupt records (bad CRC, unparsable example, bad JPEG) instead of stopping (gqn, jump)')
@@ -79,13 +80,13 @@ export function evalCommand(): Command {
 
 export function renderCommand(): Command {
   return new Command('render')
-    .description('draw a grid of what the run\'s model does. A GQN: context views | truth | reconstruction | prior samples, one row per scene. JUMP: context views | truth at four cameras | each prior sample at the same four cameras. A VAE: prior samples, or a latent traversal; a CVAE: samples per class (rows = digits 0..9). A CNP, NP or ANP: predictive mean and spread against the truth, one function per row')
+    .description('draw a grid of what the run\'s model does. A GQN: context views | truth | reconstruction | prior samples, one row per scene. JUMP: context views | truth at four cameras | each prior sample at the same four cameras. A VAE: prior samples, or a latent traversal; a CVAE: samples per class (rows = digits 0..9). A CNP, NP or ANP: predictive mean and spread against the truth, one function per row (mnist: one held-out digit per row; context, mean, sigma and latent samples for 10, 100 and 300 context pixels, then the truth)')
     .argument('<run>', 'run folder')
     .option('--data <dir>', 'dataset folder (gqn, jump)')
     .requiredOption('--out <file.png>', 'PNG to write')
     .addOption(new Option('--split <split>', 'split (gqn, jump)').choices([...SPLITS]).default('test'))
-    .option('--scenes <n>', 'rows (gqn, jump; cnp, np, anp: functions)', positiveInt, 4)
-    .option('--context <n>', 'context views per row (gqn, jump; cnp, np, anp: context points)', positiveInt, 3)
+    .option('--scenes <n>', 'rows (gqn, jump; cnp, np, anp: functions or digits)', positiveInt, 4)
+    .option('--context <n>', 'context views per row (gqn, jump; cnp, np, anp: context points on the gp task)', positiveInt, 3)
     .option('--samples <n>', 'samples per row (gqn, jump: prior samples; vae, cvae: columns; traversal: points per axis; np, anp: latent draws)', positiveInt, 3)
     .addOption(new Option('--grid <name>', 'which picture (vae: samples, traversal; cvae: classes, traversal)').choices(['samples', 'classes', 'traversal']))
     .option('--digit <d>', 'the class of a cvae traversal (0..9)', nonNegativeInt)

@@ -57,7 +57,8 @@ export interface FunctionEvalReport {
   results: FunctionContextResult[];
 }
 
-class Moments {
+/** Running mean and standard error of the mean. */
+export class Moments {
   private n = 0;
   private sum = 0;
   private sumSq = 0;
@@ -76,8 +77,8 @@ class Moments {
 }
 
 /** log p per function [B] of the batch's targets, read back. */
-function logLikelihoods(model: NeuralProcess, batch: PointBatch, seed: number): Float32Array {
-  const ll = model.targetLogLikelihood(batch, EVAL_SAMPLES, seed);
+export function logLikelihoods(model: NeuralProcess, batch: PointBatch, seed: number, samples = EVAL_SAMPLES): Float32Array {
+  const ll = model.targetLogLikelihood(batch, samples, seed);
   const values = ll.dataSync() as Float32Array;
   ll.dispose();
   return values;
@@ -85,6 +86,8 @@ function logLikelihoods(model: NeuralProcess, batch: PointBatch, seed: number): 
 
 export async function evaluateFunctions(trained: TrainedModel<NeuralProcess, NpConfig, NpTrainSettings>, o: EvalOptions): Promise<FunctionEvalReport> {
   const task = trained.config.train.task;
+  if (task.name !== 'gp') throw new Error(`train.task.name: the function evaluation is the gp task's, the run's is ${task.name}`);
+  if (o.digits !== undefined) throw new Error(`--digits: only for a run of the mnist task; this run's task is ${task.name}`);
   const contexts = o.contexts ?? DEFAULT_CONTEXTS;
   const set: GpTestSet = makeGpTestSet(task, GP_TEST_SEED);
   for (const c of contexts) if (c > set.contextPool) throw new Error(`--contexts: at most ${set.contextPool} (the test set's context pool), got ${c}`);

@@ -23,6 +23,7 @@ const BLACK: Rgb = [0, 0, 0];
 
 export async function drawFunctionPlot(trained: TrainedModel<NeuralProcess, NpConfig, NpTrainSettings>, o: RenderOptions): Promise<RenderResult> {
   const task = trained.config.train.task;
+  if (task.name !== 'gp') throw new Error(`train.task.name: the function plot is the gp task's, the run's is ${task.name}`);
   const model = trained.model;
   const rows = o.scenes;
   const c = o.context;

@@ -164,6 +164,8 @@ export interface EvalOptions {
   batch: number;
   /** --contexts: context view counts (the GQN). */
   contexts?: number[];
+  /** --digits: how many of the 1,000 held-out digits (the Neural Processes' mnist task). */
+  digits?: number;
   skipCorrupt?: boolean;
   /** --consistency: whether views drawn from one sample agree (the GQN and JUMP on mnist-dice). */
   consistency?: boolean;

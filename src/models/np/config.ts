@@ -12,6 +12,7 @@
  * 2 hidden layers and the output, latent of 128, 8 heads.
  */
 import { GP_FIXED_KERNEL, GP_RANDOM_KERNEL } from '../../tasks/gp-regression.js';
+import { MNIST_COMPLETION } from '../../tasks/mnist-completion.js';
 import type { Preset } from '../model.js';
 import type { NpTask } from './task.js';
 
@@ -85,6 +86,7 @@ export interface NpTrainDefaults {
 }
 
 const GP_TASK: NpTask = { name: 'gp', ...GP_RANDOM_KERNEL };
+const MNIST_TASK: NpTask = { name: 'mnist', ...MNIST_COMPLETION };
 
 /**
  * The presets of kind `kind` (one table per kind, the same names in each, so that the three are
@@ -95,7 +97,10 @@ const GP_TASK: NpTask = { name: 'gp', ...GP_RANDOM_KERNEL };
  * - `gp-cpu`: the same task and model on a 2-core budget: batch 16 and Adam at 5e-4 for 5,000
  *   steps, so that a CPU budget gets somewhere (docs/models.md's table: 5,000 steps of each kind);
  * - `gp-fixed-kernel`: the CNP paper's task (l = 0.4, sigma_f = 1, fewer points);
- * - `tiny`: a few hundred weights and a handful of points, for tests and CI.
+ * - `mnist-cpu`: image completion on MNIST (pixels (row, column) -> grey level, the ANP paper's
+ *   image ranges of contexts and targets) with the same widths, batch 16 and Adam at 5e-4 on a
+ *   CPU budget (docs/models.md says how many steps each kind got);
+ * - `tiny`, `mnist-tiny`: a few hundred weights and a handful of points, for tests and CI.
  */
 export function npPresets(kind: NpKindName): Record<string, Preset<NpConfig, NpTrainDefaults>> {
   const model = NP_MODELS[kind];
@@ -109,5 +114,7 @@ export function npPresets(kind: NpKindName): Record<string, Preset<NpConfig, NpT
     'gp-cpu': { model, train: { batch: 16, steps: 5000, lr: constant(5e-4), task: GP_TASK } },
     'gp-fixed-kernel': { model, train: { batch: 64, steps: 100000, lr: constant(1e-4), task: { name: 'gp', ...GP_FIXED_KERNEL } } },
     tiny: { model: tiny, train: { batch: 4, steps: 6, lr: constant(1e-3), task: { ...GP_TASK, contexts: [3, 6], extraTargets: [2, 5] } } },
+    'mnist-cpu': { model: { ...model, xSize: 2 }, train: { batch: 16, steps: 3000, lr: constant(5e-4), task: MNIST_TASK } },
+    'mnist-tiny': { model: { ...tiny, xSize: 2 }, train: { batch: 4, steps: 6, lr: constant(1e-3), task: { name: 'mnist', contexts: [3, 12], extraTargets: [3, 10] } } },
   };
 }

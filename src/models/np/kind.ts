@@ -2,12 +2,16 @@
  * The `cnp`, `np` and `anp` entries of the model registry (src/models/registry.ts): one model
  * class (neural-process.ts) whose configuration says which member it is, trained on batches of
  * functions that the run's task draws (task.ts), evaluated by the log-likelihood of held-out points
- * on a fixed test set (src/eval/function-eval.ts) and drawn as predictions against the truth
- * (src/eval/function-plot.ts).
+ * on a fixed test set and drawn as predictions against the truth: GP regression in
+ * src/eval/function-eval.ts and function-plot.ts, MNIST image completion in image-eval.ts and
+ * image-completion-grid.ts. A model's xSize says which task's memory estimate applies (2: pixels).
  */
 import { evaluateFunctions, formatFunctionReport } from '../../eval/function-eval.js';
 import { drawFunctionPlot } from '../../eval/function-plot.js';
+import { drawImageCompletion, RENDER_CONTEXTS } from '../../eval/image-completion-grid.js';
+import { evaluateImages, formatImageReport } from '../../eval/image-eval.js';
 import { GP_GRID_POINTS, GP_TEST_CONTEXT_POOL, GP_TEST_TARGETS } from '../../tasks/gp-test-set.js';
+import { IMAGE_PIXELS } from '../../tasks/mnist-completion.js';
 import type { ModelKind } from '../model.js';
 import { npPresets, validateNpConfig, type NpConfig, type NpKindName } from './config.js';
 import { npTrainBytes } from './memory.js';
@@ -38,10 +42,17 @@ function npKind<N extends NpKindName>(name: N) {
     trainFlags: [],
     data: NP_DATA,
     evaluation: {
-      flags: ['--contexts'],
+      flags: ['--contexts', '--digits'],
       required: [],
-      memory: (config, o) => ({ bytes: forwardBytes(config, o.batch, GP_TEST_CONTEXT_POOL + GP_TEST_TARGETS) * 2, flag: `--batch ${o.batch}` }),
+      memory: (config, o) => ({
+        bytes: config.xSize === 2 ? forwardBytes(config, o.batch, 2 * IMAGE_PIXELS) * 2 : forwardBytes(config, o.batch, GP_TEST_CONTEXT_POOL + GP_TEST_TARGETS) * 2,
+        flag: `--batch ${o.batch}`,
+      }),
       async run(trained, o) {
+        if (trained.config.train.task.name === 'mnist') {
+          const report = await evaluateImages(trained, o);
+          return { json: report, text: formatImageReport(report) };
+        }
         const report = await evaluateFunctions(trained, o);
         return { json: report, text: formatFunctionReport(report) };
       },
@@ -49,8 +60,11 @@ function npKind<N extends NpKindName>(name: N) {
     render: {
       flags: ['--scenes', '--context', '--samples'],
       required: [],
-      memory: (config, o) => ({ bytes: forwardBytes(config, o.scenes, GP_GRID_POINTS) * (o.samples + 1), flag: `--scenes ${o.scenes}` }),
-      run: drawFunctionPlot,
+      memory: (config, o) => ({
+        bytes: forwardBytes(config, o.scenes, config.xSize === 2 ? IMAGE_PIXELS + Math.max(...RENDER_CONTEXTS) : GP_GRID_POINTS) * (o.samples + 1),
+        flag: `--scenes ${o.scenes}`,
+      }),
+      run: (trained, o) => (trained.config.train.task.name === 'mnist' ? drawImageCompletion(trained, o) : drawFunctionPlot(trained, o)),
     },
     validate: (config) => validateNpConfig(name, config),
     create: (config, seed) => new NeuralProcess(name, config, seed),

@@ -22,9 +22,11 @@ export function npParameterCount(c: NpConfig): number {
 
 /**
  * The points per function a step is sized for: the GP task's most (49 contexts and 49 extra
- * targets, rounded up). A task with more points per function needs proportionally more.
+ * targets, rounded up), and for 2-d inputs the mnist task's (199 contexts and 199 extra targets,
+ * rounded up). A task with more points per function needs proportionally more.
  */
 export const SIZED_POINTS = 100;
+export const SIZED_IMAGE_POINTS = 400;
 
 /**
  * Bytes of a training step of `batch` functions, an upper estimate: every hidden activation of
@@ -33,7 +35,7 @@ export const SIZED_POINTS = 100;
  * Adam's two moments.
  */
 export function npTrainBytes(c: NpConfig, batch: number): number {
-  const n = SIZED_POINTS;
+  const n = c.xSize === 2 ? SIZED_IMAGE_POINTS : SIZED_POINTS;
   const h = c.hidden;
   const layers = 3 * c.encoderLayers + c.decoderLayers + 8 * c.selfAttention + (c.deterministicPath === 'attention' ? 6 : 1);
   const activations = batch * n * h * layers;

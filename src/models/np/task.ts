@@ -1,17 +1,22 @@
 /**
  * The Neural Processes' data: a task that draws batches of functions as sets of points
  * (config.json's train.task). The GP task (src/tasks/gp-regression.ts) draws fresh functions
- * forever from the run's seed, batch i from its own stream, so a stream's state is just how many
- * batches it gave (ReaderState.batch): a resume draws the batches the uninterrupted run would have.
+ * forever from the run's seed, batch i from its own stream; the mnist task
+ * (src/tasks/mnist-completion.ts) draws training digits and their pixels the same way. A stream's
+ * state is therefore just how many batches it gave (ReaderState.batch): a resume draws the batches
+ * the uninterrupted run would have.
  */
 import { validateGpSettings, gpTrainingBatch, type GpTaskSettings } from '../../tasks/gp-regression.js';
+import { mnistTrainingBatch, validateMnistSettings, type MnistTaskSettings } from '../../tasks/mnist-completion.js';
 import type { BatchStream, KindData, ReaderState, StreamOptions } from '../model.js';
 import type { NpConfig } from './config.js';
 import { disposePointBatch, toPointBatch, type PointArrays, type PointBatch } from './point-batch.js';
 
 /** 1-D regression on GP draws. */
 export type GpTask = { name: 'gp' } & GpTaskSettings;
-export type NpTask = GpTask;
+/** Image completion on MNIST digits: pixel coordinates (2) -> grey level (1). */
+export type MnistTask = { name: 'mnist' } & MnistTaskSettings;
+export type NpTask = GpTask | MnistTask;
 
 /** The NP kinds' own part of config.json's `train`. */
 export interface NpTrainSettings {
@@ -21,9 +26,16 @@ export interface NpTrainSettings {
 /** Checks config.json's train.task; errors name the field. */
 export function validateTask(task: NpTask): NpTask {
   if (task == null || typeof task !== 'object') throw new Error(`train.task: expected a task object, got ${JSON.stringify(task)}`);
-  if (task.name !== 'gp') throw new Error(`train.task.name: expected 'gp', got ${JSON.stringify(task.name)}`);
-  validateGpSettings(task, 'train.task');
-  return task;
+  switch (task.name) {
+    case 'gp':
+      validateGpSettings(task, 'train.task');
+      return task;
+    case 'mnist':
+      validateMnistSettings(task, 'train.task');
+      return task;
+    default:
+      throw new Error(`train.task.name: expected 'gp' or 'mnist', got ${JSON.stringify((task as { name: unknown }).name)}`);
+  }
 }
 
 /** Input and output sizes of the task's points. */
@@ -31,6 +43,8 @@ export function taskSizes(task: NpTask): { xSize: number; ySize: number } {
   switch (task.name) {
     case 'gp':
       return { xSize: 1, ySize: 1 };
+    case 'mnist':
+      return { xSize: 2, ySize: 1 };
   }
 }
 
@@ -39,6 +53,8 @@ export function taskBatch(task: NpTask, batch: number, seed: number, index: numb
   switch (task.name) {
     case 'gp':
       return gpTrainingBatch(task, batch, seed, index);
+    case 'mnist':
+      return mnistTrainingBatch(task, batch, seed, index);
   }
 }
 
@@ -62,7 +78,7 @@ export function openTaskBatches(model: NpConfig, train: NpTrainSettings, o: Stre
 }
 
 export const NP_DATA: KindData<NpConfig, NpTrainSettings, PointBatch> = {
-  description: 'functions drawn by the run\'s task (train.task: GP regression)',
+  description: 'functions drawn by the run\'s task (train.task: GP regression, or MNIST image completion on the 9,000 training digits)',
   async check(model, train) {
     const task = validateTask(train.task);
     const { xSize, ySize } = taskSizes(task);
