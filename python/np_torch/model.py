@@ -14,7 +14,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from gqn_torch.safetensors_io import read_safetensors
 
 
 class Mlp(nn.Module):
@@ -170,12 +169,3 @@ class NeuralProcess(nn.Module):
             z = mu_q + sigma_q * eps
             log_w.append(joint(z) + normal_log_prob(z, mu_p, sigma_p).sum(1) - normal_log_prob(z, mu_q, sigma_q).sum(1))
         return torch.logsumexp(torch.stack(log_w), 0) - math.log(len(eps_list))
-
-
-def load_checkpoint(model, path):
-    """Loads a gqn model.safetensors (PyTorch layout, the same names) into `model`."""
-    tensors, meta = read_safetensors(path)
-    missing, unexpected = model.load_state_dict(tensors, strict=False)
-    if missing or unexpected:
-        raise ValueError(f"{path}: missing {missing[:5]}, unexpected {unexpected[:5]}")
-    return meta

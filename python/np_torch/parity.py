@@ -6,23 +6,18 @@ Inputs: context_x [B,C,dx], context_y [B,C,dy], target_x [B,T,dx], target_y [B,T
 with a latent, eps [B,L] (the ELBO's) and eps_<k> [B,L] (the log-likelihood's K draws).
 Outputs: loss [1], nll [B], kl [B], mean [B,T,dy], sigma [B,T,dy], log_likelihood [B].
 """
-import json
 import sys
 
 import torch
 
-from gqn_torch.safetensors_io import read_safetensors, write_safetensors
+from gqn_torch.parity_io import load_case
+from gqn_torch.safetensors_io import write_safetensors
 
-from .model import NeuralProcess, load_checkpoint
+from .model import NeuralProcess
 
 
 def main(config_path, model_path, inputs_path, out_path):
-    torch.set_num_threads(1)
-    cfg = json.load(open(config_path))
-    cfg = cfg.get("model", cfg)
-    model = NeuralProcess(cfg)
-    load_checkpoint(model, model_path)
-    x, _ = read_safetensors(inputs_path)
+    _, model, x = load_case(NeuralProcess, config_path, model_path, inputs_path)
     ctx = (x["context_x"], x["context_y"])
     tgt = (x["target_x"], x["target_y"])
     eps_list = [x[f"eps_{k}"] for k in range(len([n for n in x if n.startswith("eps_")]))]

@@ -6,11 +6,9 @@
  * with the reason without one, and a failure when CI is set.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,14 +18,9 @@ import type { NpConfig, NpKindName } from '../../src/models/np/config.js';
 import { NeuralProcess } from '../../src/models/np/neural-process.js';
 import { toPointBatch, type PointBatch } from '../../src/models/np/point-batch.js';
 import { mnistTrainingBatch } from '../../src/tasks/mnist-completion.js';
-import { saveWeights } from '../../src/train/checkpoint.js';
-import { readSafetensors, writeSafetensors, type NamedArray } from '../../src/train/safetensors.js';
-import { pythonWithTorch } from '../../bench/python.js';
-import { relativeError } from '../engine/parity.js';
+import type { NamedArray } from '../../src/train/safetensors.js';
+import { named, runTwin, skipTwin } from './twin.js';
 
-const python = pythonWithTorch();
-const skip = python || process.env.CI ? false : 'no python3 with torch (apt-get install python3-torch)';
-const pythonDir = fileURLToPath(new URL('../../python', import.meta.url));
 let dir = '';
 
 before(async () => {
@@ -64,8 +57,7 @@ function mnistPoints(): PointBatch {
 const SAMPLES = 3;
 
 for (const [name, kind, config] of configs) {
-  test(`PyTorch twin computes the same objective, predictive and log-likelihood (${name})`, { skip }, async () => {
-    assert.ok(python, 'CI is set but no python3 can import torch (apt-get install python3-torch)');
+  test(`PyTorch twin computes the same objective, predictive and log-likelihood (${name})`, { skip: skipTwin }, async () => {
     const live = tf.memory().numTensors;
     const model = new NeuralProcess(kind, config, 7);
     const [b, c, t] = [3, 5, 9];
@@ -82,29 +74,11 @@ for (const [name, kind, config] of configs) {
     // The draws targetLogLikelihood makes: noise(B, seed + k).
     const llEps = model.latent ? Array.from({ length: SAMPLES }, (_, k) => model.noise(b, llSeed + k)!) : [];
 
-    const safe = name.replace(/[^a-z0-9]+/g, '-');
-    const weights = join(dir, `${safe}.model.safetensors`);
-    const configPath = join(dir, `${safe}.config.json`);
-    const inPath = join(dir, `${safe}.inputs.safetensors`);
-    const outPath = join(dir, `${safe}.out.safetensors`);
-    await saveWeights(weights, model.store);
-    await writeFile(configPath, JSON.stringify({ model: config }));
-    const arr = (x: tf.Tensor): NamedArray => ({ shape: x.shape, data: x.dataSync() as Float32Array });
-    await writeSafetensors(inPath, new Map<string, NamedArray>([
-      ['context_x', arr(batch.contextX)], ['context_y', arr(batch.contextY)], ['target_x', arr(batch.targetX)], ['target_y', arr(batch.targetY)],
-      ...(eps ? [['eps', arr(eps)] as [string, NamedArray]] : []),
-      ...llEps.map((e, k) => [`eps_${k}`, arr(e)] as [string, NamedArray]),
+    const compare = await runTwin(dir, name.replace(/[^a-z0-9]+/g, '-'), 'np_torch', model.store, config, new Map<string, NamedArray>([
+      ['context_x', named(batch.contextX)], ['context_y', named(batch.contextY)], ['target_x', named(batch.targetX)], ['target_y', named(batch.targetY)],
+      ...(eps ? [['eps', named(eps)] as [string, NamedArray]] : []),
+      ...llEps.map((e, k) => [`eps_${k}`, named(e)] as [string, NamedArray]),
     ]));
-    const r = spawnSync(python!, ['-m', 'np_torch.parity', configPath, weights, inPath, outPath], { cwd: pythonDir, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    const { tensors: theirs } = await readSafetensors(outPath);
-    const compare = (key: string, x: tf.Tensor) => {
-      const other = theirs.get(key);
-      assert.ok(other, `${key}: missing from the twin's output`);
-      assert.deepEqual(other.shape, x.shape, `${key} shape`);
-      const err = relativeError(x.dataSync() as Float32Array, other.data);
-      assert.ok(err <= 1e-4, `${key}: relative error ${err}`);
-    };
     tf.tidy(() => compare('loss', tf.reshape(ours.loss, [1])));
     compare('nll', ours.nll);
     compare('kl', ours.kl);
