@@ -10,7 +10,7 @@
  *   2-D latent, both). A CVAE's traversal is drawn for the class --digit.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { PNG } from 'pngjs';
+import { tileGrid } from './tile-grid.js';
 
 import { klDivergence } from '../models/gqn/gaussian.js';
 import { CLASSES, digitBatch, loadDigits } from '../models/vae/digits.js';
@@ -96,23 +96,5 @@ function digitsOf(trained: TrainedVae, o: DigitGridOptions): { rows: Float32Arra
 /** Draws the grid (2-pixel white gaps between tiles). */
 export function drawDigitGrid(trained: TrainedVae, o: DigitGridOptions): { png: Buffer; caption: string } {
   const { rows, caption } = digitsOf(trained, o);
-  const s = trained.model.config.imageSize;
-  const tile = s * o.zoom;
-  const gap = 2;
-  const width = rows[0].length * (tile + gap) - gap;
-  const height = rows.length * (tile + gap) - gap;
-  const png = new PNG({ width, height });
-  png.data.fill(255);
-  rows.forEach((row, r) => row.forEach((img, c) => {
-    for (let y = 0; y < tile; y++) {
-      for (let x = 0; x < tile; x++) {
-        const v = Math.round(Math.min(1, Math.max(0, img[Math.floor(y / o.zoom) * s + Math.floor(x / o.zoom)])) * 255);
-        const dst = ((r * (tile + gap) + y) * width + c * (tile + gap) + x) * 4;
-        png.data[dst] = png.data[dst + 1] = png.data[dst + 2] = v;
-        png.data[dst + 3] = 255;
-      }
-    }
-  }));
-  // Greyscale: a third of the bytes of RGBA for the same picture.
-  return { png: PNG.sync.write(png, { colorType: 0 }), caption };
+  return { png: tileGrid(rows, trained.model.config.imageSize, o.zoom, [], 1), caption };
 }

@@ -44,16 +44,20 @@ export interface FunctionContextResult {
   oracleMarginals: MeanAndError;
 }
 
-export interface FunctionEvalReport {
+/** What every Neural Process eval report starts with (this one's and image-eval.ts's). */
+export interface NpReportHeader {
   run: string;
   checkpoint: string;
   step: number;
   kind: string;
   task: string;
   testSeed: number;
-  functions: number;
   targets: number;
   samples: number;
+}
+
+export interface FunctionEvalReport extends NpReportHeader {
+  functions: number;
   results: FunctionContextResult[];
 }
 

@@ -19,7 +19,7 @@ import { loadDigits } from '../models/vae/digits.js';
 import { deriveSeed } from '../random/rng.js';
 import { IMAGE_PIXELS } from '../tasks/mnist-completion.js';
 import { MNIST_TEST_SEED, mnistTestBatch } from '../tasks/mnist-test-set.js';
-import { logLikelihoods, Moments, type MeanAndError } from './function-eval.js';
+import { logLikelihoods, Moments, type MeanAndError, type NpReportHeader } from './function-eval.js';
 import { table } from './text-table.js';
 
 export const IMAGE_EVAL_SAMPLES = 4;
@@ -32,16 +32,8 @@ export interface ImageContextResult {
   target: MeanAndError;
 }
 
-export interface ImageEvalReport {
-  run: string;
-  checkpoint: string;
-  step: number;
-  kind: string;
-  task: string;
-  testSeed: number;
+export interface ImageEvalReport extends NpReportHeader {
   digits: number;
-  targets: number;
-  samples: number;
   results: ImageContextResult[];
 }
 

@@ -12,19 +12,14 @@ import { GQN_PRESETS, validateConfig, type GqnConfig, type GqnTrainSettings } fr
 import { GQN, type QueryBatch } from './gqn.js';
 import { gqnEvalBytes, gqnTrainBytes } from './memory.js';
 import { SCENE_DATA } from './scene-data.js';
-import { CONTEXT_FRAME_FLAG, SCENE_TRAIN_FLAGS } from './scene-flags.js';
+import { CONTEXT_FRAME_FLAG, SCENE_METRICS, SCENE_TRAIN_FLAGS } from './scene-flags.js';
 
 export const GQN_KIND = {
   name: 'gqn',
   description: 'Generative Query Network (Eslami et al. 2018): a representation network and a conditional DRAW generator, trained on the ELBO',
   presets: GQN_PRESETS,
   defaultPreset: 'cpu',
-  metrics: [
-    { key: 'elbo', label: '-ELBO', digits: 1 },
-    { key: 'nll', label: 'NLL', digits: 1 },
-    { key: 'kl', label: 'KL', digits: 1 },
-    { key: 'sigma', label: 'sigma', digits: 3 },
-  ],
+  metrics: SCENE_METRICS,
   trainFlags: [
     ...SCENE_TRAIN_FLAGS,
     CONTEXT_FRAME_FLAG,

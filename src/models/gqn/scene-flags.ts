@@ -1,9 +1,17 @@
 /**
- * The `gqn train` flags of the kinds that train on scene folders (the GQN and JUMP): the data,
+ * What the kinds that train on scene folders (the GQN and JUMP) share: their logged metrics
+ * (the -ELBO, NLL, KL and sigma) and the `gqn train` flags that train on scene folders (the GQN and JUMP): the data,
  * the context views, the observation noise schedule, the representation network and
  * --skip-corrupt. Each kind adds its own (the GQN: --context-frame; JUMP: --targets).
  */
-import type { KindFlag } from '../model.js';
+import type { KindFlag, MetricSpec } from '../model.js';
+
+export const SCENE_METRICS: readonly MetricSpec[] = [
+  { key: 'elbo', label: '-ELBO', digits: 1 },
+  { key: 'nll', label: 'NLL', digits: 1 },
+  { key: 'kl', label: 'KL', digits: 1 },
+  { key: 'sigma', label: 'sigma', digits: 3 },
+];
 
 export const SCENE_TRAIN_FLAGS: readonly KindFlag[] = [
   { flag: '--data', value: 'path', placeholder: '<dir>', field: 'train.data', required: true, description: 'dataset folder, e.g. data/shepard-metzler-7 (with train/ inside)' },

@@ -17,7 +17,7 @@ import type { Objective, ModelKind, TrainedModel } from '../model.js';
 import { JUMP_PRESETS, validateJumpConfig, type JumpConfig, type JumpTrainSettings } from './config.js';
 import { JUMP, type JumpBatch } from './jump.js';
 import { jumpEvalBytes, jumpTrainBytes } from './memory.js';
-import { CONTEXT_FRAME_FLAG, SCENE_TRAIN_FLAGS } from '../gqn/scene-flags.js';
+import { CONTEXT_FRAME_FLAG, SCENE_METRICS, SCENE_TRAIN_FLAGS } from '../gqn/scene-flags.js';
 import { JUMP_DATA } from './scene-data.js';
 
 export type TrainedJump = TrainedModel<JUMP, JumpConfig, JumpTrainSettings>;
@@ -58,12 +58,7 @@ export const JUMP_KIND = {
   description: 'JUMP, the Consistent GQN (Kumar et al. 2018): one scene latent from the context, a renderer of (z, camera) with no latent of its own, T targets per step',
   presets: JUMP_PRESETS,
   defaultPreset: 'cpu',
-  metrics: [
-    { key: 'elbo', label: '-ELBO', digits: 1 },
-    { key: 'nll', label: 'NLL', digits: 1 },
-    { key: 'kl', label: 'KL', digits: 1 },
-    { key: 'sigma', label: 'sigma', digits: 3 },
-  ],
+  metrics: SCENE_METRICS,
   trainFlags: [
     ...SCENE_TRAIN_FLAGS,
     CONTEXT_FRAME_FLAG,
