@@ -4,6 +4,7 @@
  * azimuth; a camera within 45 degrees of that azimuth sees the face more squarely than any other.
  * Scenes come from the world's own generator, seeded, so a test set is a seed and a count.
  */
+import { unitFloats } from '../data/dataset-view.js';
 import { lookAt, type Camera } from '../scenes/camera.js';
 import { renderView } from '../scenes/render.js';
 import type { SceneGraph } from '../scenes/scene-graph.js';
@@ -48,12 +49,13 @@ export function cameraRow(c: Camera): number[] {
   return [...c.position, c.yaw, c.pitch];
 }
 
-/** The view at `camera` as RGB floats in [0, 1] (S*S*3), antialiased as the training data is. */
+/**
+ * The view at `camera` as RGB floats in [0, 1] (S*S*3), antialiased as the training data is. Not
+ * through the dataset's JPEG round trip (data/dataset-view.ts, datasetView), which the shipped
+ * face classifier was trained without.
+ */
 export function renderDiceView(scene: SceneGraph, camera: Camera, size: number): Float32Array {
-  const bytes = renderView(scene, camera, size, { antialias: true });
-  const out = new Float32Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] / 255;
-  return out;
+  return unitFloats(renderView(scene, camera, size, { antialias: true }));
 }
 
 /** The side face a camera at `azimuth` sees most squarely. */
