@@ -6,6 +6,8 @@ latent.generation_core.conv           input [r_C, z_l, h_g]          -> gates i,
 latent.inference_core.conv            input [r_C, r_CT, h_g, h_e]
 latent.prior / latent.posterior       h -> (mu, logvar) of z_l
 renderer.core.conv                    input [z_1..z_L, (r_C with deterministicPath), v, u_down, h]
+
+With contextFrame 'query' the deterministic path's r_C is rebuilt in each query's frame.
 renderer.canvas                       ConvTranspose(4, stride 4): u += canvas(h)
 renderer.u_down                       Conv(4, stride 4)
 renderer.observation                  Conv 1x1, then sigmoid
@@ -15,7 +17,7 @@ import math
 import torch
 import torch.nn as nn
 
-from gqn_torch.model import ConvLSTMCell, Tower, kl_divergence, turn
+from gqn_torch.model import ConvLSTMCell, Tower, kl_divergence, to_query_frame, turn
 
 SCALE = 4
 
@@ -98,9 +100,9 @@ class JUMP(nn.Module):
         self.renderer = Renderer(cfg)
 
     def in_frame(self, ctx_viewpoints, views):
-        """views [B, N, 7] as the networks see them: with contextFrame 'context', turned so that each
-        scene's first context view looks along +x (no context: as given)."""
-        if self.cfg.get("contextFrame", "world") != "context" or ctx_viewpoints.shape[1] == 0:
+        """views [B, N, 7] as the latent and renderer see them: with contextFrame 'context' or
+        'query', turned so that each scene's first context view looks along +x (no context: as given)."""
+        if self.cfg.get("contextFrame", "world") == "world" or ctx_viewpoints.shape[1] == 0:
             return views
         ref = ctx_viewpoints[:, 0]
         return turn(views, ref[:, None, 3:4], ref[:, None, 4:5])
@@ -111,22 +113,33 @@ class JUMP(nn.Module):
         flat = self.representation(images.flatten(0, 1), viewpoints.flatten(0, 1))
         return flat.view(b, m, *flat.shape[1:]).sum(1)
 
-    def scene_code(self, z, r_c):
-        return torch.cat([z, self.latent.on_grid(r_c)], 1) if self.cfg["deterministicPath"] else z
+    def path_r(self, ctx_images, ctx_viewpoints, r_c, viewpoints):
+        """The deterministic path's r per view [B*Q, r, g, g]: r_C, or with contextFrame 'query'
+        r_C rebuilt in each query's frame (None without the path)."""
+        if not self.cfg["deterministicPath"]:
+            return None
+        b, q = viewpoints.shape[:2]
+        per_view = lambda t: t[:, None].expand(-1, q, *t.shape[1:]).flatten(0, 1)
+        if self.cfg.get("contextFrame", "world") != "query" or ctx_images.shape[1] == 0:
+            return per_view(self.latent.on_grid(r_c))
+        ctx_v, _ = to_query_frame(per_view(ctx_viewpoints), viewpoints.flatten(0, 1))
+        return self.latent.on_grid(self.represent(per_view(ctx_images), ctx_v))
 
-    def render_views(self, z, viewpoints):
-        """One z per scene [B, L*z, g, g] at its T cameras [B, T, 7] -> [B, T, C, S, S]."""
+    def render_views(self, z, ctx_images, ctx_viewpoints, r_c, viewpoints):
+        """One z per scene [B, L*z, g, g] at its T cameras [B, T, 7] (as the data gives them) -> [B, T, C, S, S]."""
         b, t = viewpoints.shape[:2]
-        z_per_view = z[:, None].expand(-1, t, -1, -1, -1).flatten(0, 1)
-        x = self.renderer(z_per_view, viewpoints.flatten(0, 1))
+        code = z[:, None].expand(-1, t, -1, -1, -1).flatten(0, 1)
+        r = self.path_r(ctx_images, ctx_viewpoints, r_c, viewpoints)
+        if r is not None:
+            code = torch.cat([code, r], 1)
+        x = self.renderer(code, self.in_frame(ctx_viewpoints, viewpoints).flatten(0, 1))
         return x.view(b, t, *x.shape[1:])
 
     def elbo(self, ctx_images, ctx_viewpoints, target_images, target_viewpoints, sigma, eps):
-        ctx_viewpoints, target_viewpoints = self.in_frame(ctx_viewpoints, ctx_viewpoints), self.in_frame(ctx_viewpoints, target_viewpoints)
-        r_c = self.represent(ctx_images, ctx_viewpoints)
-        r_ct = r_c + self.represent(target_images, target_viewpoints)
+        r_c = self.represent(ctx_images, self.in_frame(ctx_viewpoints, ctx_viewpoints))
+        r_ct = r_c + self.represent(target_images, self.in_frame(ctx_viewpoints, target_viewpoints))
         z, kl = self.latent.infer(r_c, r_ct, eps)
-        mean = self.render_views(self.scene_code(z, r_c), target_viewpoints)
+        mean = self.render_views(z, ctx_images, ctx_viewpoints, r_c, target_viewpoints)
         d = target_images[0, 0].numel()
         per_view = 0.5 / sigma ** 2 * ((target_images - mean) ** 2).sum(dim=(2, 3, 4)) + d * (math.log(sigma) + 0.5 * math.log(2 * math.pi))
         nll = per_view.sum(1)
@@ -134,6 +147,5 @@ class JUMP(nn.Module):
 
     def sample_views(self, ctx_images, ctx_viewpoints, query_viewpoints, eps):
         """Views [B, Q, C, S, S] of one prior sample of z per scene."""
-        ctx_viewpoints, query_viewpoints = self.in_frame(ctx_viewpoints, ctx_viewpoints), self.in_frame(ctx_viewpoints, query_viewpoints)
-        r_c = self.represent(ctx_images, ctx_viewpoints)
-        return self.render_views(self.scene_code(self.latent.generate(r_c, eps), r_c), query_viewpoints)
+        r_c = self.represent(ctx_images, self.in_frame(ctx_viewpoints, ctx_viewpoints))
+        return self.render_views(self.latent.generate(r_c, eps), ctx_images, ctx_viewpoints, r_c, query_viewpoints)

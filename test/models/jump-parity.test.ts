@@ -32,6 +32,7 @@ after(async () => {
 const configs: [string, JumpConfig][] = [
   ['tower', TINY_JUMP],
   ['tower, context frame', { ...TINY_JUMP, contextFrame: 'context' }],
+  ['tower, query frame', { ...TINY_JUMP, contextFrame: 'query' }],
   ['pool, 5x5 cores, 3 latent steps, the paper\'s renderer (z alone)', { ...TINY_JUMP, representation: 'pool', coreKernel: 5, latentSteps: 3, renderSteps: 3, deterministicPath: false }],
 ];
 
@@ -55,9 +56,10 @@ for (const [name, config] of configs) {
       const rT = model.represent(inputs.targetImages, model.inFrame(inputs.contextViewpoints, inputs.targetViewpoints));
       return model.latent.infer(rC, tf.add(rC, rT) as tf.Tensor4D, eps).z;
     });
-    const prior = tf.tidy(() => model.renderViews(
-      model.drawScene(model.represent(inputs.contextImages, model.inFrame(inputs.contextViewpoints, inputs.contextViewpoints)), eps),
-      model.inFrame(inputs.contextViewpoints, inputs.targetViewpoints)));
+    const prior = tf.tidy(() => {
+      const ctx = model.context(inputs.contextImages, inputs.contextViewpoints);
+      return model.renderViews(model.drawScene(ctx.rC, eps), ctx, inputs.targetViewpoints);
+    });
 
     const compare = await runTwin(dir, name, 'jump_torch', model.store, config, new Map<string, NamedArray>([
       ['context_images', named(inputs.contextImages)], ['context_viewpoints', named(inputs.contextViewpoints)],

@@ -27,8 +27,8 @@ const inputs = (b: number, m: number, q: number) => tf.tidy(() => ({
   queryV: tf.randomNormal([b, q, 7], 0, 1, 'float32', 3) as tf.Tensor3D,
 }));
 
-test('one sample is one scene: a camera asked twice gets the same view; the GQN draws each query anew', () => {
-  const jump = new JUMP(TINY_JUMP, 3);
+for (const contextFrame of ['world', 'query'] as const) test(`one sample is one scene: a camera asked twice gets the same view; the GQN draws each query anew (${contextFrame} frame)`, () => {
+  const jump = new JUMP({ ...TINY_JUMP, contextFrame }, 3);
   const gqn = new GQN(TINY, 3);
   tf.tidy(() => {
     const { ctx, ctxV, queryV } = inputs(2, 2, 2);
@@ -98,10 +98,12 @@ test('configuration errors name the field and what was expected', () => {
   assert.throws(() => validateJumpConfig({ ...TINY_JUMP, imageSize: 18 }), /^Error: config\.imageSize: expected a multiple of 4, got 18$/);
   assert.throws(() => validateJumpConfig({ ...TINY_JUMP, coreKernel: 4 }), /^Error: config\.coreKernel: expected an odd kernel, got 4$/);
   assert.throws(() => validateJumpConfig({ ...TINY_JUMP, deterministicPath: 'yes' as unknown as boolean }), /^Error: config\.deterministicPath: expected true or false, got "yes"$/);
+  assert.throws(() => validateJumpConfig({ ...TINY_JUMP, contextFrame: 'camera' as 'world' }), /^Error: config\.contextFrame: expected 'world', 'context' or 'query', got "camera"$/);
+  assert.throws(() => validateJumpConfig({ ...TINY_JUMP, contextFrame: 'query', deterministicPath: false }), /^Error: config\.contextFrame: 'query' rebuilds the renderer's r_C per query; it needs deterministicPath true$/);
 });
 
-test('the context frame: turning every camera of a scene by one angle changes no view', () => {
-  const model = new JUMP({ ...TINY_JUMP, contextFrame: 'context' }, 6);
+for (const contextFrame of ['context', 'query'] as const) test(`the ${contextFrame} frame: turning every camera of a scene by one angle changes no view`, () => {
+  const model = new JUMP({ ...TINY_JUMP, contextFrame }, 6);
   const world = new JUMP({ ...TINY_JUMP, contextFrame: 'world' }, 6);
   tf.tidy(() => {
     const { ctx, ctxV, queryV } = inputs(2, 2, 3);
@@ -125,5 +127,23 @@ test('the context frame: turning every camera of a scene by one angle changes no
   });
   model.dispose();
   world.dispose();
+  assert.equal(tf.memory().numTensors, 0);
+});
+
+test('the query frame rebuilds the renderer\'s r_C per camera: same weights, other views than the context frame, same latent', () => {
+  const query = new JUMP({ ...TINY_JUMP, contextFrame: 'query' }, 6);
+  const context = new JUMP({ ...TINY_JUMP, contextFrame: 'context' }, 6);
+  tf.tidy(() => {
+    const { ctx, ctxV, queryV } = inputs(2, 2, 3);
+    const [a] = query.predictViews(ctx, ctxV, queryV, [5]);
+    const [b] = context.predictViews(ctx, ctxV, queryV, [5]);
+    assert.ok(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] > 1e-4, 'the path reads r_C in the query frame');
+    // The latent is the context frame's in both: the same z from the same noise.
+    const za = query.drawScene(query.context(ctx, ctxV).rC, query.noise(2, 5));
+    const zb = context.drawScene(context.context(ctx, ctxV).rC, context.noise(2, 5));
+    assert.deepEqual(za.dataSync(), zb.dataSync());
+  });
+  query.dispose();
+  context.dispose();
   assert.equal(tf.memory().numTensors, 0);
 });

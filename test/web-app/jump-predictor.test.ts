@@ -19,8 +19,9 @@ before(async () => {
 });
 after(shutdownEngine);
 
-test('the held sample: views at any cameras are of one scene latent, until the context changes', async () => {
-  const model = new JUMP(TINY_JUMP, 2);
+// The query frame rebuilds the renderer's r_C at every camera: the held latent must still be one scene.
+for (const contextFrame of ['world', 'query'] as const) test(`the held sample: views at any cameras are of one scene latent, until the context changes (${contextFrame} frame)`, async () => {
+  const model = new JUMP({ ...TINY_JUMP, contextFrame }, 2);
   const s = TINY_JUMP.imageSize;
   const ctx = [0, 1].map((k) => tf.tidy(() => tf.randomUniform([s * s * 3], 0, 1, 'float32', k).dataSync() as Float32Array));
   const ctxV = [0, 1].map((k) => tf.tidy(() => tf.randomNormal([7], 0, 1, 'float32', 10 + k).dataSync() as Float32Array));

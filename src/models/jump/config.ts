@@ -37,10 +37,13 @@ export interface JumpConfig {
   /**
    * 'world' (the default when absent): cameras as the data gives them. 'context': every camera
    * of a scene (context, targets, queries) turned about the vertical axis so that the first
-   * context view looks along +x (gqn/query-frame.ts, toFrameOf). The GQN's query frame would make
-   * r depend on the query, and so z; this frame is the same for every view of a scene.
+   * context view looks along +x (gqn/query-frame.ts, toFrameOf); r_C, and so z, stays one per
+   * scene. 'query': the context frame for the latent and the renderer's camera, and the
+   * deterministic path's r_C rebuilt in each query's frame, as the GQN's query frame builds its r
+   * (needs deterministicPath). The renderer then still sees nothing random but z, so the views of
+   * one sample still show one scene.
    */
-  contextFrame?: 'world' | 'context';
+  contextFrame?: 'world' | 'context' | 'query';
 }
 
 /**
@@ -107,10 +110,13 @@ export function validateJumpConfig(c: JumpConfig): JumpConfig {
   if (c.representation !== 'tower' && c.representation !== 'pool') {
     throw new Error(`config.representation: expected tower or pool, got ${JSON.stringify(c.representation)}`);
   }
-  if (c.contextFrame != null && c.contextFrame !== 'world' && c.contextFrame !== 'context') {
-    throw new Error(`config.contextFrame: expected 'world' or 'context', got ${JSON.stringify(c.contextFrame)}`);
+  if (c.contextFrame != null && c.contextFrame !== 'world' && c.contextFrame !== 'context' && c.contextFrame !== 'query') {
+    throw new Error(`config.contextFrame: expected 'world', 'context' or 'query', got ${JSON.stringify(c.contextFrame)}`);
   }
   if (typeof c.deterministicPath !== 'boolean') throw new Error(`config.deterministicPath: expected true or false, got ${JSON.stringify(c.deterministicPath)}`);
+  if (c.contextFrame === 'query' && !c.deterministicPath) {
+    throw new Error("config.contextFrame: 'query' rebuilds the renderer's r_C per query; it needs deterministicPath true");
+  }
   if (c.imageSize % JUMP_SCALE !== 0) throw new Error(`config.imageSize: expected a multiple of ${JUMP_SCALE}, got ${c.imageSize}`);
   if (c.coreKernel % 2 !== 1) throw new Error(`config.coreKernel: expected an odd kernel, got ${c.coreKernel}`);
   return c;

@@ -14,7 +14,7 @@ import { ParamStore } from '../layers/params.js';
 import type { Draw, Model } from '../model.js';
 import { linearAt } from '../schedules.js';
 import { gaussianNll } from '../gqn/gaussian.js';
-import { toFrameOf } from '../gqn/query-frame.js';
+import { toFrameOf, toQueryFrame } from '../gqn/query-frame.js';
 import { makeRepresentation, representScene, type Representation } from '../gqn/representation.js';
 import { JUMP_SCALE, validateJumpConfig, type JumpConfig, type JumpObjectiveSettings } from './config.js';
 import { JumpObjective } from './objective.js';
@@ -31,6 +31,15 @@ export interface JumpBatch {
   targetImages: tf.Tensor5D;
   /** Target viewpoints [B, T, 7]. */
   targetViewpoints: tf.Tensor3D;
+}
+
+/** A scene's context as JUMP reads it (`JUMP.context`). */
+export interface SceneContext {
+  /** Context images [B, M, S, S, C] and their cameras [B, M, 7] as the data gives them. */
+  images: tf.Tensor5D;
+  viewpoints: tf.Tensor3D;
+  /** r_C = sum f(x, v) over the context, cameras in the scene's frame [B, side, side, r]. */
+  rC: tf.Tensor4D;
 }
 
 export interface JumpElbo {
@@ -66,15 +75,21 @@ export class JUMP implements Model<JumpBatch, JumpObjectiveSettings> {
   }
 
   /**
-   * The cameras as the networks see them: as given, or with config.contextFrame 'context' every
-   * camera of a scene turned so its first context view looks along +x (no context: as given).
+   * The cameras as the latent and the renderer see them: as given ('world'), or with
+   * config.contextFrame 'context' or 'query' every camera of a scene turned so its first context
+   * view looks along +x (no context: as given).
    */
   inFrame(contextViewpoints: tf.Tensor3D, views: tf.Tensor3D): tf.Tensor3D {
-    if (this.config.contextFrame !== 'context' || contextViewpoints.shape[1] === 0) return views;
+    if ((this.config.contextFrame ?? 'world') === 'world' || contextViewpoints.shape[1] === 0) return views;
     return tf.tidy(() => {
       const [b, , vs] = contextViewpoints.shape;
       return toFrameOf(tf.reshape(tf.slice(contextViewpoints, [0, 0, 0], [b, 1, vs]), [b, vs]) as tf.Tensor2D, views);
     });
+  }
+
+  /** A scene's context as JUMP reads it: its views (cameras as given) and r_C in the scene's frame. */
+  context(images: tf.Tensor5D, viewpoints: tf.Tensor3D): SceneContext {
+    return { images, viewpoints, rC: this.represent(images, this.inFrame(viewpoints, viewpoints)) };
   }
 
   /** Standard normal noise for the L latent steps [B, g, g, zChannels], seeded. */
@@ -87,37 +102,53 @@ export class JUMP implements Model<JumpBatch, JumpObjectiveSettings> {
     return Array.from({ length: this.config.latentSteps }, () => tf.zeros([batch, this.grid, this.grid, this.config.zChannels]) as tf.Tensor4D);
   }
 
-  /** What the renderer reads of a sample: z, and with the deterministic path r_C beside it. */
-  sceneCode(z: tf.Tensor4D, rC: tf.Tensor4D): tf.Tensor4D {
-    return this.config.deterministicPath ? tf.concat([z, this.latent.onGrid(rC)], 3) : z;
+  /**
+   * The deterministic path's r for each of the Q views of every scene [B * Q, g, g, r] (null
+   * without the path): r_C, the same for every view, or with contextFrame 'query' r_C rebuilt in
+   * each query's frame, as the GQN's query frame builds it. Either way a function of the context
+   * and the camera alone, so the views of one z still show one scene.
+   */
+  private pathR(ctx: SceneContext, viewpoints: tf.Tensor3D): tf.Tensor4D | null {
+    if (!this.config.deterministicPath) return null;
+    const [b, q, vs] = viewpoints.shape;
+    const perView = <T extends tf.Tensor>(x: T): T => {
+      const reps = [1, q, ...x.shape.slice(1).map(() => 1)];
+      return tf.reshape(tf.tile(tf.expandDims(x, 1), reps), [b * q, ...x.shape.slice(1)]) as T;
+    };
+    if (this.config.contextFrame !== 'query' || ctx.images.shape[1] === 0) return perView(this.latent.onGrid(ctx.rC));
+    const { context } = toQueryFrame(perView(ctx.viewpoints), tf.reshape(viewpoints, [b * q, vs]) as tf.Tensor2D);
+    return this.latent.onGrid(this.represent(perView(ctx.images), context));
   }
 
-  /** A scene code per scene from the prior given the context's r_C; eps from `noise` (zeros: the prior's means). */
+  /** A scene latent z per scene from the prior given the context's r_C; eps from `noise` (zeros: the prior's means). */
   drawScene(rC: tf.Tensor4D, eps: tf.Tensor4D[]): tf.Tensor4D {
-    return tf.tidy(() => this.sceneCode(this.latent.generate(rC, eps), rC));
+    return this.latent.generate(rC, eps);
   }
 
-  /** Every scene's code [B, ...] rendered at its Q cameras [B, Q, 7]: [B, Q, S, S, C]. */
-  renderViews(z: tf.Tensor4D, viewpoints: tf.Tensor3D): tf.Tensor5D {
+  /**
+   * Every scene's latent z [B, ...] rendered at its Q cameras [B, Q, 7] (as the data gives them)
+   * given its context: [B, Q, S, S, C].
+   */
+  renderViews(z: tf.Tensor4D, ctx: SceneContext, viewpoints: tf.Tensor3D): tf.Tensor5D {
     return tf.tidy(() => {
       const [b, q, vs] = viewpoints.shape;
       const [, g, , zc] = z.shape;
       const zPerView = tf.reshape(tf.tile(tf.expandDims(z, 1), [1, q, 1, 1, 1]), [b * q, g, g, zc]) as tf.Tensor4D;
-      const x = this.renderer.render(zPerView, tf.reshape(viewpoints, [b * q, vs]) as tf.Tensor2D);
+      const r = this.pathR(ctx, viewpoints);
+      const code = r == null ? zPerView : tf.concat([zPerView, r], 3);
+      const v = tf.reshape(this.inFrame(ctx.viewpoints, viewpoints), [b * q, vs]) as tf.Tensor2D;
       const s = this.config.imageSize;
-      return tf.reshape(x, [b, q, s, s, this.config.imageChannels]) as tf.Tensor5D;
+      return tf.reshape(this.renderer.render(code, v), [b, q, s, s, this.config.imageChannels]) as tf.Tensor5D;
     });
   }
 
   /** -ELBO of the T targets of each scene with observation noise sigma; eps from `noise`. */
   elbo(batch: JumpBatch, sigma: number, eps: tf.Tensor4D[]): JumpElbo {
     return tf.tidy(() => {
-      const ctxV = this.inFrame(batch.contextViewpoints, batch.contextViewpoints);
-      const targetV = this.inFrame(batch.contextViewpoints, batch.targetViewpoints);
-      const rC = this.represent(batch.contextImages, ctxV);
-      const rCT = tf.add(rC, this.represent(batch.targetImages, targetV)) as tf.Tensor4D;
-      const { z, kl } = this.latent.infer(rC, rCT, eps);
-      const mean = this.renderViews(this.sceneCode(z, rC), targetV);
+      const ctx = this.context(batch.contextImages, batch.contextViewpoints);
+      const rCT = tf.add(ctx.rC, this.represent(batch.targetImages, this.inFrame(batch.contextViewpoints, batch.targetViewpoints))) as tf.Tensor4D;
+      const { z, kl } = this.latent.infer(ctx.rC, rCT, eps);
+      const mean = this.renderViews(z, ctx, batch.targetViewpoints);
       const [b, t, s, , ch] = batch.targetImages.shape;
       const flat = (x: tf.Tensor5D) => tf.reshape(x, [b * t, s, s, ch]) as tf.Tensor4D;
       const nll = tf.sum(tf.reshape(gaussianNll(flat(batch.targetImages), flat(mean), sigma), [b, t]), 1) as tf.Tensor1D;
@@ -126,23 +157,16 @@ export class JUMP implements Model<JumpBatch, JumpObjectiveSettings> {
     });
   }
 
-  /** A scene code per scene from the prior given its context ('mean': every z_l at its prior's mean). */
-  sampleScene(contextImages: tf.Tensor5D, contextViewpoints: tf.Tensor3D, draw: Draw): tf.Tensor4D {
-    return tf.tidy(() => {
-      const b = contextImages.shape[0];
-      const rC = this.represent(contextImages, this.inFrame(contextViewpoints, contextViewpoints));
-      return this.drawScene(rC, draw === 'mean' ? this.meanNoise(b) : this.noise(b, draw));
-    });
-  }
-
   /**
    * Views [B, Q, S, S, C] at Q cameras per scene [B, Q, 7], per draw: ONE z per scene and draw,
-   * shared by its Q views (what the consistency test and the viewer ask).
+   * shared by its Q views (what the consistency test and the viewer ask). 'mean': every z_l at
+   * its prior's mean.
    */
   predictViews(contextImages: tf.Tensor5D, contextViewpoints: tf.Tensor3D, queryViewpoints: tf.Tensor3D, draws: readonly Draw[]): tf.Tensor5D[] {
     return tf.tidy(() => {
-      const queryV = this.inFrame(contextViewpoints, queryViewpoints);
-      return draws.map((d) => this.renderViews(this.sampleScene(contextImages, contextViewpoints, d), queryV));
+      const ctx = this.context(contextImages, contextViewpoints);
+      const b = contextImages.shape[0];
+      return draws.map((d) => this.renderViews(this.drawScene(ctx.rC, d === 'mean' ? this.meanNoise(b) : this.noise(b, d)), ctx, queryViewpoints));
     });
   }
 

@@ -28,7 +28,9 @@ export function jumpActivationsPerScene(c: JumpConfig, contextViews: number, tar
   const view = (s / 2) ** 2 * 2 * c.rChannels + (s / 4) ** 2 * (5 * c.rChannels + 2 * c.towerHidden + c.viewpointSize);
   const latentStep = g * g * (20 * c.hChannels + 5 * c.zChannels);
   const renderStep = g * g * 10 * c.hChannels + 3 * c.uChannels * s * s;
-  return (contextViews + targets) * view + c.latentSteps * latentStep + targets * (c.renderSteps * renderStep + 3 * c.imageChannels * s * s);
+  // The query frame's path runs the representation on the context again for every target.
+  const pathViews = c.contextFrame === 'query' && c.deterministicPath ? targets * contextViews : 0;
+  return (contextViews + targets + pathViews) * view + c.latentSteps * latentStep + targets * (c.renderSteps * renderStep + 3 * c.imageChannels * s * s);
 }
 
 /** Bytes for evaluating `batch` scenes with `passes` forward passes kept at once. */

@@ -12,14 +12,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import type { JUMP } from '../../models/jump/jump.js';
+import type { JUMP, SceneContext } from '../../models/jump/jump.js';
 import { deriveSeed } from '../../random/rng.js';
 import { concatViews, readAndDispose, type ScenePredictor } from './predictor.js';
 
 export class JumpPredictor implements ScenePredictor {
-  private rC: tf.Tensor4D;
-  /** The context's viewpoints [1, M, 7]: the frame the cameras are turned into (config.contextFrame). */
-  private contextV: tf.Tensor3D;
+  /** The context (one scene) and the same context tiled for the sample latents. */
+  private ctx: SceneContext;
+  private ctxSamples: SceneContext;
   private zPrior: tf.Tensor4D;
   private zSamples: tf.Tensor4D;
   private readonly priorNoise: tf.Tensor4D[];
@@ -31,48 +31,54 @@ export class JumpPredictor implements ScenePredictor {
     this.samplesNoise = model.noise(samples, deriveSeed(seed, 'viewer-samples'));
     this.posteriorNoise = model.noise(1, deriveSeed(seed, 'viewer-posterior'));
     const s = model.config.imageSize;
-    this.contextV = tf.zeros([1, 0, 7]);
-    [this.rC, this.zPrior, this.zSamples] = this.draw(tf.zeros([1, 0, s, s, 3]), this.contextV);
+    [this.ctx, this.ctxSamples, this.zPrior, this.zSamples] = this.draw(tf.zeros([1, 0, s, s, 3]), tf.zeros([1, 0, 7]));
   }
 
   get imageSize(): number {
     return this.model.config.imageSize;
   }
 
-  /** r_C of the views and the held latents drawn from it (disposes the images). */
-  private draw(images: tf.Tensor5D, viewpoints: tf.Tensor3D): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
-    const out = tf.tidy(() => {
-      const rC = this.model.represent(images, this.model.inFrame(viewpoints, viewpoints));
-      const zPrior = this.model.drawScene(rC, this.priorNoise);
-      const zSamples = this.model.drawScene(tf.tile(rC, [this.samples, 1, 1, 1]) as tf.Tensor4D, this.samplesNoise);
-      return [rC, zPrior, zSamples] as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+  /** The context of the views, and the held latents drawn from it (keeps the tensors it is given). */
+  private draw(images: tf.Tensor5D, viewpoints: tf.Tensor3D): [SceneContext, SceneContext, tf.Tensor4D, tf.Tensor4D] {
+    const n = this.samples;
+    const [rC, tiledImages, tiledViews, tiledRC, zPrior, zSamples] = tf.tidy(() => {
+      const r = this.model.context(images, viewpoints).rC;
+      const rN = tf.tile(r, [n, 1, 1, 1]) as tf.Tensor4D;
+      return [r, tf.tile(images, [n, 1, 1, 1, 1]), tf.tile(viewpoints, [n, 1, 1]), rN,
+        this.model.drawScene(r, this.priorNoise), this.model.drawScene(rN, this.samplesNoise)];
     });
-    images.dispose();
-    return out;
+    return [
+      { images, viewpoints, rC: rC as tf.Tensor4D },
+      { images: tiledImages as tf.Tensor5D, viewpoints: tiledViews as tf.Tensor3D, rC: tiledRC as tf.Tensor4D },
+      zPrior as tf.Tensor4D, zSamples as tf.Tensor4D,
+    ];
+  }
+
+  private held(): tf.Tensor[] {
+    return [this.zPrior, this.zSamples, ...Object.values(this.ctx), ...Object.values(this.ctxSamples)];
   }
 
   /** A new context: new held latents (none: the model's unconditional scene). */
   setContext(images: Float32Array[], viewpoints: Float32Array[]): void {
     const s = this.imageSize;
     const m = images.length;
-    tf.dispose([this.rC, this.zPrior, this.zSamples, this.contextV]);
-    this.contextV = tf.tensor3d(concatViews(viewpoints), [1, m, 7]);
-    [this.rC, this.zPrior, this.zSamples] = this.draw(tf.tensor5d(concatViews(images), [1, m, s, s, 3]), this.contextV);
+    tf.dispose(this.held());
+    [this.ctx, this.ctxSamples, this.zPrior, this.zSamples] = this.draw(
+      tf.tensor5d(concatViews(images), [1, m, s, s, 3]), tf.tensor3d(concatViews(viewpoints), [1, m, 7]));
   }
 
-  /** A camera [7] as the renderer sees it, repeated n times: [n, 7]. */
-  private camera(viewpoint: Float32Array, n: number): tf.Tensor2D {
-    const v = this.model.inFrame(this.contextV, tf.tensor3d(viewpoint, [1, 1, 7]));
-    return tf.tile(tf.reshape(v, [1, 7]), [n, 1]) as tf.Tensor2D;
+  /** A camera [7] once per held latent of `ctx`: [rows, 1, 7]. */
+  private camera(viewpoint: Float32Array, ctx: SceneContext): tf.Tensor3D {
+    return tf.tile(tf.tensor3d(viewpoint, [1, 1, 7]), [ctx.rC.shape[0], 1, 1]) as tf.Tensor3D;
   }
 
   async predict(viewpoint: Float32Array): Promise<Float32Array> {
-    return readAndDispose(tf.tidy(() => this.model.renderer.render(this.zPrior, this.camera(viewpoint, 1))));
+    return readAndDispose(tf.tidy(() => this.model.renderViews(this.zPrior, this.ctx, this.camera(viewpoint, this.ctx))));
   }
 
   async sample(viewpoint: Float32Array): Promise<Float32Array[]> {
     const n = this.samples;
-    const all = await readAndDispose(tf.tidy(() => this.model.renderer.render(this.zSamples, this.camera(viewpoint, n))));
+    const all = await readAndDispose(tf.tidy(() => this.model.renderViews(this.zSamples, this.ctxSamples, this.camera(viewpoint, this.ctxSamples))));
     const d = all.length / n;
     return Array.from({ length: n }, (_, i) => all.slice(i * d, (i + 1) * d));
   }
@@ -80,13 +86,14 @@ export class JumpPredictor implements ScenePredictor {
   async surprise(viewpoint: Float32Array, truth: Float32Array): Promise<number> {
     const s = this.imageSize;
     const kl = tf.tidy(() => {
-      const rT = this.model.represent(tf.tensor5d(truth, [1, 1, s, s, 3]), this.model.inFrame(this.contextV, tf.tensor3d(viewpoint, [1, 1, 7])));
-      return this.model.latent.infer(this.rC, tf.add(this.rC, rT) as tf.Tensor4D, this.posteriorNoise).kl;
+      const { rC, viewpoints } = this.ctx;
+      const rT = this.model.represent(tf.tensor5d(truth, [1, 1, s, s, 3]), this.model.inFrame(viewpoints, tf.tensor3d(viewpoint, [1, 1, 7])));
+      return this.model.latent.infer(rC, tf.add(rC, rT) as tf.Tensor4D, this.posteriorNoise).kl;
     });
     return (await readAndDispose(kl))[0];
   }
 
   dispose(): void {
-    tf.dispose([this.rC, this.zPrior, this.zSamples, this.contextV, ...this.priorNoise, ...this.samplesNoise, ...this.posteriorNoise]);
+    tf.dispose([...this.held(), ...this.priorNoise, ...this.samplesNoise, ...this.posteriorNoise]);
   }
 }
