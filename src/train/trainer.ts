@@ -132,6 +132,9 @@ export async function train(runDir: string, config: RunConfig, resume: boolean, 
   try {
     const events = await folder.events();
     while (step < t.steps) {
+      // The steps are synchronous and a buffered batch resolves without I/O, so without this a
+      // SIGINT/SIGTERM handler only ran at the next metrics line (logEvery steps later).
+      await new Promise((resolve) => setImmediate(resolve));
       if (hooks.shouldStop?.()) {
         stoppedEarly = true;
         break;

@@ -45,6 +45,25 @@ test('SIGINT writes a checkpoint and stops cleanly; --resume continues from it',
   assert.match(resumed.stderr, new RegExp(`stopped at step ${latest.step + 2}`));
 });
 
+test('SIGINT stops after the current step, not at the next metrics line or checkpoint', async () => {
+  const run = join(dir, 'run-quiet');
+  // No metrics line and no checkpoint before step 100,000: nothing in the loop waits on I/O.
+  const child = spawn(process.execPath, [bin, '--threads', '2', 'train', '--preset', 'cpu', '--data', join(dir, 'shepard-metzler-5'), '--out', run,
+    '--batch', '2', '--steps', '100000', '--log-every', '100000', '--checkpoint-every', '100000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Steps are running once the first step's metrics exist in memory; a few seconds in is enough.
+  await new Promise((resolve) => setTimeout(resolve, 6000));
+  child.kill('SIGINT');
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30000).unref());
+  const result = await Promise.race([exit, timeout]);
+  if (result === 'timeout') child.kill('SIGKILL');
+  assert.equal(result, 0, `still running 30 s after SIGINT: ${stderr}`);
+  const stopped = /stopped at step (\d+) \(interrupted\)/.exec(stderr);
+  assert.ok(stopped && Number(stopped[1]) < 100000, stderr);
+});
+
 test('a run is refused, unchanged, when --out holds one without --resume or --resume conflicts with its config', async () => {
   const run = join(dir, 'run');
   const data = join(dir, 'shepard-metzler-5');
