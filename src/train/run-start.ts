@@ -56,7 +56,7 @@ export async function startResume(runDir: string, requested: RunConfig, override
       if (metrics.torn != null || metrics.unterminated || kept.length !== metrics.lines.length) await folder.rewriteMetrics(kept.map((l) => l.text));
       if (plan.changes.length > 0) {
         await folder.writeConfig(plan.config);
-        for (const c of plan.changes) note(`${c.flag}: ${JSON.stringify(c.old)} -> ${JSON.stringify(c.new)} from step ${c.step} (recorded in ${folder.configPath})`);
+        for (const c of plan.changes) note(`${c.flag}: ${c.old === undefined ? 'unset' : JSON.stringify(c.old)} -> ${JSON.stringify(c.new)} from step ${c.step} (recorded in ${folder.configPath})`);
       }
       if (newDataset && (plan.datasetChanged || (await folder.readDataset()) == null)) {
         await folder.writeDataset(newDataset);

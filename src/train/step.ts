@@ -47,6 +47,12 @@ export function lossAndGradients<B>(model: Model<B>, objective: Objective<B>, ba
     for (const [name, t] of Object.entries(o.scalars)) scalars[name] = tf.keep(t);
     return o.loss;
   }, model.store.variables());
+  // An objective whose descended loss is not what it logs under lossKey (JUMP with a KL weight,
+  // which logs the -ELBO itself) reports the latter among its scalars; that one is kept.
+  if (objective.lossKey in scalars) {
+    value.dispose();
+    return { values: scalars, grads };
+  }
   return { values: { [objective.lossKey]: value, ...scalars }, grads };
 }
 

@@ -79,6 +79,20 @@ test('the ELBO: NLL summed over the T targets plus one KL per scene; the rendere
   const paper = new JUMP({ ...TINY_JUMP, deterministicPath: false }, 4);
   assert.equal(paper.store.params.get('renderer.core.conv.weight')!.variable.shape[2], TINY_JUMP.latentSteps * TINY_JUMP.zChannels + 7 + TINY_JUMP.uChannels + TINY_JUMP.hChannels);
   paper.dispose();
+  // With a KL weight beta the objective descends NLL + beta KL and still reports the -ELBO.
+  const sigma = { start: 0.8, end: 0.8, steps: 1 };
+  const weighted = model.objective({ sigma, klWeight: { start: 0.25, end: 0.25, steps: 1 } });
+  const noiseSeed = 9; // the seed of `eps` above: the same z
+  const [trained, logged] = tf.tidy(() => {
+    const o = weighted.compute(batch, 0, noiseSeed);
+    return [o.loss.dataSync()[0], o.scalars.elbo.dataSync()[0]];
+  });
+  const meanNll = (nll[0] + nll[1]) / 2;
+  const meanKl = (kl[0] + kl[1]) / 2;
+  assert.ok(Math.abs(trained - (meanNll + 0.25 * meanKl)) < 1e-3 * Math.abs(meanNll));
+  assert.ok(Math.abs(logged - loss) < 1e-3 * Math.abs(loss));
+  assert.deepEqual(weighted.settings(0), { sigma: 0.8, beta: 0.25 });
+  assert.deepEqual(model.objective({ sigma }).settings(0), { sigma: 0.8 });
   tf.dispose([...Object.values(batch), ...eps, e.loss, e.nll, e.kl, e.mean]);
   model.dispose();
 });

@@ -26,7 +26,7 @@ import { saveWeights } from '../../src/train/checkpoint.js';
 import { loadRun } from '../../src/train/load-run.js';
 import type { RunConfig } from '../../src/train/run-config.js';
 import { TINY, TINY_JUMP } from '../models/tiny-config.js';
-import { assertResumeBitForBit } from './resume-check.js';
+import { assertResumeBitForBit, metricLines } from './resume-check.js';
 
 let dir = '';
 let data = '';
@@ -126,4 +126,21 @@ test('more targets than the data has views are refused, naming the flag', async 
   const t = runConfig(6).train as Parameters<typeof kind.data.check>[1];
   await assert.rejects(kind.data.check(TINY_JUMP, t), /6 query views and at least one context view need 7 views per scene, but .* has 6/);
   await assert.rejects(kind.data.check(TINY_JUMP, { ...t, contextViews: 2, targets: 5 }), /^Error: --context-views: 2 context views and 5 query views need 7 views per scene/);
+});
+
+test('a KL weight (beta) trains on NLL + beta KL, logs the -ELBO itself and beta, and resumes bit for bit', async () => {
+  const config = runConfig();
+  config.train = { ...config.train, klWeight: { start: 0.1, end: 1, steps: 4 } } as RunConfig['train'];
+  await assertResumeBitForBit(dir, 'jump-beta', config, ['elbo', 'nll', 'kl', 'sigma', 'beta'], { seed: 5, epoch: 1, position: 4, batch: 6 });
+  const lines = await metricLines(join(dir, 'jump-beta-straight'));
+  // Step n trains at the schedule's value for n - 1 (as sigma): 0.1 -> 1 over 4 steps, then 1.
+  const expected = [0.1, 0.325, 0.55, 0.775, 1, 1];
+  lines.forEach((m, i) => assert.ok(Math.abs(m.beta - expected[i]) < 1e-9, `step ${m.step}: beta ${m.beta}, expected ${expected[i]}`));
+  for (const m of lines) assert.ok(Math.abs(m.elbo - (m.nll + m.kl)) <= 1e-3 * Math.abs(m.elbo), `step ${m.step}: elbo ${m.elbo} is nll + kl`);
+});
+
+test('a KL weight without all three of start, end and steps is refused before anything is written, naming the flags', async () => {
+  const kind = getModelKind('jump');
+  const t = { ...runConfig().train, klWeight: { start: 0.1 } } as unknown as Parameters<typeof kind.data.check>[1];
+  await assert.rejects(kind.data.check(TINY_JUMP, t), /^Error: train\.klWeight: expected a positive start, end and steps \(--kl-weight-start, --kl-weight-end, --kl-weight-steps\), got \{"start":0\.1\}$/);
 });

@@ -26,5 +26,5 @@ export const SCENE_TRAIN_FLAGS: readonly KindFlag[] = [
 /** The frame the networks see cameras in: one flag for both kinds, each kind's validate refusing the other's frame by name. */
 export const CONTEXT_FRAME_FLAG: KindFlag = {
   flag: '--context-frame', value: { choices: ['world', 'query', 'context'] }, placeholder: '<frame>', field: 'model.contextFrame',
-  description: "cameras as given ('world', the paper), turned into the query's heading (gqn: 'query') or into the first context view's (jump: 'context'); default: the preset's",
+  description: "cameras as given ('world', the paper), turned into the query's heading (gqn: 'query') or into the first context view's (jump: 'context'; jump 'query': the latent in the context frame, the renderer's r_C in the query's); default: the preset's",
 };

@@ -58,10 +58,26 @@ export interface JumpTrainSettings {
   /** Target views T per scene per step, all rendered from one z. */
   targets: number;
   sigma: Linear;
+  /**
+   * The weight beta of the KL in the training loss, NLL + beta KL, on a linear schedule (a KL
+   * warm-up, Bowman et al. 2016, Sonderby et al. 2016); absent: 1, the ELBO itself. Below 1 the
+   * latent is cheaper to use, which is how a latent ignored beside the deterministic path can
+   * wake. The logged -ELBO keeps weight 1 either way.
+   */
+  klWeight?: Linear;
 }
 
 /** What JUMP's objective reads of the run's `train`. */
-export type JumpObjectiveSettings = Pick<JumpTrainSettings, 'sigma'>;
+export type JumpObjectiveSettings = Pick<JumpTrainSettings, 'sigma' | 'klWeight'>;
+
+/** Checks train.klWeight (absent is fine); the message names the flags that set it. */
+export function validateKlWeight(w: Linear | undefined): void {
+  if (w == null) return;
+  const ok = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  if (!ok(w.start) || !ok(w.end) || !ok(w.steps)) {
+    throw new Error(`train.klWeight: expected a positive start, end and steps (--kl-weight-start, --kl-weight-end, --kl-weight-steps), got ${JSON.stringify(w)}`);
+  }
+}
 
 /** The latent grid's side: the tower's r is imageSize / 4. */
 export const JUMP_SCALE = 4;

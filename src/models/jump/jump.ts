@@ -16,7 +16,7 @@ import { linearAt } from '../schedules.js';
 import { gaussianNll } from '../gqn/gaussian.js';
 import { toFrameOf, toQueryFrame } from '../gqn/query-frame.js';
 import { makeRepresentation, representScene, type Representation } from '../gqn/representation.js';
-import { JUMP_SCALE, validateJumpConfig, type JumpConfig, type JumpObjectiveSettings } from './config.js';
+import { JUMP_SCALE, validateJumpConfig, validateKlWeight, type JumpConfig, type JumpObjectiveSettings } from './config.js';
 import { JumpObjective } from './objective.js';
 import { Renderer } from './renderer.js';
 import { SceneLatent } from './scene-latent.js';
@@ -183,9 +183,11 @@ export class JUMP implements Model<JumpBatch, JumpObjectiveSettings> {
     });
   }
 
-  /** The negative ELBO with sigma annealed by the run's schedule (objective.ts). */
+  /** The negative ELBO with sigma (and the KL's training weight, if set) annealed by the run's schedules (objective.ts). */
   objective(settings: JumpObjectiveSettings): JumpObjective {
-    return new JumpObjective(this, (step) => linearAt(settings.sigma, step));
+    validateKlWeight(settings.klWeight);
+    const klWeight = settings.klWeight;
+    return new JumpObjective(this, (step) => linearAt(settings.sigma, step), klWeight ? (step) => linearAt(klWeight, step) : undefined);
   }
 
   dispose(): void {

@@ -63,6 +63,9 @@ export const JUMP_KIND = {
     ...SCENE_TRAIN_FLAGS,
     CONTEXT_FRAME_FLAG,
     { flag: '--targets', value: 'positive-int', field: 'train.targets', description: "target views per scene per step, all drawn from one latent (default: the preset's)" },
+    { flag: '--kl-weight-start', value: 'positive-number', field: 'train.klWeight.start', description: 'weight beta of the KL in the training loss at step 0 (a KL warm-up; give all three --kl-weight-*; default: none, beta = 1)' },
+    { flag: '--kl-weight-end', value: 'positive-number', field: 'train.klWeight.end', description: 'weight beta of the KL after annealing' },
+    { flag: '--kl-weight-steps', value: 'positive-int', field: 'train.klWeight.steps', description: 'steps over which beta anneals' },
   ],
   data: JUMP_DATA,
   evaluation: {
