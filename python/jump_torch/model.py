@@ -6,11 +6,11 @@ latent.generation_core.conv           input [r_C, z_l, h_g]          -> gates i,
 latent.inference_core.conv            input [r_C, r_CT, h_g, h_e]
 latent.prior / latent.posterior       h -> (mu, logvar) of z_l
 renderer.core.conv                    input [z_1..z_L, (r_C with deterministicPath), v, u_down, h]
-
-With contextFrame 'query' the deterministic path's r_C is rebuilt in each query's frame.
 renderer.canvas                       ConvTranspose(4, stride 4): u += canvas(h)
 renderer.u_down                       Conv(4, stride 4)
 renderer.observation                  Conv 1x1, then sigmoid
+
+With contextFrame 'query' the deterministic path's r_C is rebuilt in each query's frame.
 """
 import math
 
@@ -20,6 +20,11 @@ import torch.nn as nn
 from gqn_torch.model import ConvLSTMCell, Tower, kl_divergence, to_query_frame, turn
 
 SCALE = 4
+
+
+def per_view(t, q):
+    """Each row of t [B, ...] repeated for Q views: [B*Q, ...], scene-major."""
+    return t[:, None].expand(-1, q, *t.shape[1:]).flatten(0, 1)
 
 
 class SceneLatent(nn.Module):
@@ -118,17 +123,16 @@ class JUMP(nn.Module):
         r_C rebuilt in each query's frame (None without the path)."""
         if not self.cfg["deterministicPath"]:
             return None
-        b, q = viewpoints.shape[:2]
-        per_view = lambda t: t[:, None].expand(-1, q, *t.shape[1:]).flatten(0, 1)
+        q = viewpoints.shape[1]
         if self.cfg.get("contextFrame", "world") != "query" or ctx_images.shape[1] == 0:
-            return per_view(self.latent.on_grid(r_c))
-        ctx_v, _ = to_query_frame(per_view(ctx_viewpoints), viewpoints.flatten(0, 1))
-        return self.latent.on_grid(self.represent(per_view(ctx_images), ctx_v))
+            return per_view(self.latent.on_grid(r_c), q)
+        ctx_v, _ = to_query_frame(per_view(ctx_viewpoints, q), viewpoints.flatten(0, 1))
+        return self.latent.on_grid(self.represent(per_view(ctx_images, q), ctx_v))
 
     def render_views(self, z, ctx_images, ctx_viewpoints, r_c, viewpoints):
         """One z per scene [B, L*z, g, g] at its T cameras [B, T, 7] (as the data gives them) -> [B, T, C, S, S]."""
         b, t = viewpoints.shape[:2]
-        code = z[:, None].expand(-1, t, -1, -1, -1).flatten(0, 1)
+        code = per_view(z, t)
         r = self.path_r(ctx_images, ctx_viewpoints, r_c, viewpoints)
         if r is not None:
             code = torch.cat([code, r], 1)
@@ -141,8 +145,8 @@ class JUMP(nn.Module):
         z, kl = self.latent.infer(r_c, r_ct, eps)
         mean = self.render_views(z, ctx_images, ctx_viewpoints, r_c, target_viewpoints)
         d = target_images[0, 0].numel()
-        per_view = 0.5 / sigma ** 2 * ((target_images - mean) ** 2).sum(dim=(2, 3, 4)) + d * (math.log(sigma) + 0.5 * math.log(2 * math.pi))
-        nll = per_view.sum(1)
+        nll_per_view = 0.5 / sigma ** 2 * ((target_images - mean) ** 2).sum(dim=(2, 3, 4)) + d * (math.log(sigma) + 0.5 * math.log(2 * math.pi))
+        nll = nll_per_view.sum(1)
         return {"loss": (nll + kl).mean(), "nll": nll, "kl": kl, "mean": mean, "z": z}
 
     def sample_views(self, ctx_images, ctx_viewpoints, query_viewpoints, eps):

@@ -33,6 +33,12 @@ export interface JumpBatch {
   targetViewpoints: tf.Tensor3D;
 }
 
+/** Each row of x [B, ...] repeated for Q views: [B * Q, ...], scene-major. */
+function perView<T extends tf.Tensor>(x: T, q: number): T {
+  const rest = x.shape.slice(1);
+  return tf.reshape(tf.tile(tf.expandDims(x, 1), [1, q, ...rest.map(() => 1)]), [x.shape[0] * q, ...rest]) as T;
+}
+
 /** A scene's context as JUMP reads it (`JUMP.context`). */
 export interface SceneContext {
   /** Context images [B, M, S, S, C] and their cameras [B, M, 7] as the data gives them. */
@@ -111,34 +117,35 @@ export class JUMP implements Model<JumpBatch, JumpObjectiveSettings> {
   private pathR(ctx: SceneContext, viewpoints: tf.Tensor3D): tf.Tensor4D | null {
     if (!this.config.deterministicPath) return null;
     const [b, q, vs] = viewpoints.shape;
-    const perView = <T extends tf.Tensor>(x: T): T => {
-      const reps = [1, q, ...x.shape.slice(1).map(() => 1)];
-      return tf.reshape(tf.tile(tf.expandDims(x, 1), reps), [b * q, ...x.shape.slice(1)]) as T;
-    };
-    if (this.config.contextFrame !== 'query' || ctx.images.shape[1] === 0) return perView(this.latent.onGrid(ctx.rC));
-    const { context } = toQueryFrame(perView(ctx.viewpoints), tf.reshape(viewpoints, [b * q, vs]) as tf.Tensor2D);
-    return this.latent.onGrid(this.represent(perView(ctx.images), context));
+    if (this.config.contextFrame !== 'query' || ctx.images.shape[1] === 0) return perView(this.latent.onGrid(ctx.rC), q);
+    const { context } = toQueryFrame(perView(ctx.viewpoints, q), tf.reshape(viewpoints, [b * q, vs]) as tf.Tensor2D);
+    return this.latent.onGrid(this.represent(perView(ctx.images, q), context));
   }
 
   /** A scene latent z per scene from the prior given the context's r_C; eps from `noise` (zeros: the prior's means). */
   drawScene(rC: tf.Tensor4D, eps: tf.Tensor4D[]): tf.Tensor4D {
-    return this.latent.generate(rC, eps);
+    return tf.tidy(() => this.latent.generate(rC, eps));
   }
 
   /**
-   * Every scene's latent z [B, ...] rendered at its Q cameras [B, Q, 7] (as the data gives them)
-   * given its context: [B, Q, S, S, C].
+   * Every latent z [N, ...] rendered at its scene's Q cameras [B, Q, 7] (as the data gives them)
+   * given that scene's context: [N, Q, S, S, C]. B is N (a latent per scene), or 1: then the one
+   * scene's context and cameras serve all N latents (the viewer's samples), and the path's r is
+   * built once for them.
    */
   renderViews(z: tf.Tensor4D, ctx: SceneContext, viewpoints: tf.Tensor3D): tf.Tensor5D {
     return tf.tidy(() => {
+      const n = z.shape[0];
       const [b, q, vs] = viewpoints.shape;
-      const [, g, , zc] = z.shape;
-      const zPerView = tf.reshape(tf.tile(tf.expandDims(z, 1), [1, q, 1, 1, 1]), [b * q, g, g, zc]) as tf.Tensor4D;
+      if (b !== n && b !== 1) throw new Error(`renderViews: ${n} latents for the cameras of ${b} scenes`);
+      // Rows [b * q] of the scenes' views, repeated for every latent of one scene.
+      const forLatents = <T extends tf.Tensor>(x: T): T => (b === n ? x : tf.tile(x, [n, ...x.shape.slice(1).map(() => 1)]) as T);
       const r = this.pathR(ctx, viewpoints);
-      const code = r == null ? zPerView : tf.concat([zPerView, r], 3);
+      const zPerView = perView(z, q);
+      const code = r == null ? zPerView : tf.concat([zPerView, forLatents(r)], 3);
       const v = tf.reshape(this.inFrame(ctx.viewpoints, viewpoints), [b * q, vs]) as tf.Tensor2D;
       const s = this.config.imageSize;
-      return tf.reshape(this.renderer.render(code, v), [b, q, s, s, this.config.imageChannels]) as tf.Tensor5D;
+      return tf.reshape(this.renderer.render(code, forLatents(v)), [n, q, s, s, this.config.imageChannels]) as tf.Tensor5D;
     });
   }
 

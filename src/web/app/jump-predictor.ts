@@ -17,9 +17,8 @@ import { deriveSeed } from '../../random/rng.js';
 import { concatViews, readAndDispose, type ScenePredictor } from './predictor.js';
 
 export class JumpPredictor implements ScenePredictor {
-  /** The context (one scene) and the same context tiled for the sample latents. */
+  /** The context (one scene); it serves the prior latent and every sample latent alike. */
   private ctx: SceneContext;
-  private ctxSamples: SceneContext;
   private zPrior: tf.Tensor4D;
   private zSamples: tf.Tensor4D;
   private readonly priorNoise: tf.Tensor4D[];
@@ -31,7 +30,7 @@ export class JumpPredictor implements ScenePredictor {
     this.samplesNoise = model.noise(samples, deriveSeed(seed, 'viewer-samples'));
     this.posteriorNoise = model.noise(1, deriveSeed(seed, 'viewer-posterior'));
     const s = model.config.imageSize;
-    [this.ctx, this.ctxSamples, this.zPrior, this.zSamples] = this.draw(tf.zeros([1, 0, s, s, 3]), tf.zeros([1, 0, 7]));
+    [this.ctx, this.zPrior, this.zSamples] = this.draw(tf.zeros([1, 0, s, s, 3]), tf.zeros([1, 0, 7]));
   }
 
   get imageSize(): number {
@@ -39,23 +38,16 @@ export class JumpPredictor implements ScenePredictor {
   }
 
   /** The context of the views, and the held latents drawn from it (keeps the tensors it is given). */
-  private draw(images: tf.Tensor5D, viewpoints: tf.Tensor3D): [SceneContext, SceneContext, tf.Tensor4D, tf.Tensor4D] {
-    const n = this.samples;
-    const [rC, tiledImages, tiledViews, tiledRC, zPrior, zSamples] = tf.tidy(() => {
+  private draw(images: tf.Tensor5D, viewpoints: tf.Tensor3D): [SceneContext, tf.Tensor4D, tf.Tensor4D] {
+    const [rC, zPrior, zSamples] = tf.tidy(() => {
       const r = this.model.context(images, viewpoints).rC;
-      const rN = tf.tile(r, [n, 1, 1, 1]) as tf.Tensor4D;
-      return [r, tf.tile(images, [n, 1, 1, 1, 1]), tf.tile(viewpoints, [n, 1, 1]), rN,
-        this.model.drawScene(r, this.priorNoise), this.model.drawScene(rN, this.samplesNoise)];
-    });
-    return [
-      { images, viewpoints, rC: rC as tf.Tensor4D },
-      { images: tiledImages as tf.Tensor5D, viewpoints: tiledViews as tf.Tensor3D, rC: tiledRC as tf.Tensor4D },
-      zPrior as tf.Tensor4D, zSamples as tf.Tensor4D,
-    ];
+      return [r, this.model.drawScene(r, this.priorNoise), this.model.drawScene(tf.tile(r, [this.samples, 1, 1, 1]) as tf.Tensor4D, this.samplesNoise)];
+    }) as tf.Tensor4D[];
+    return [{ images, viewpoints, rC }, zPrior, zSamples];
   }
 
   private held(): tf.Tensor[] {
-    return [this.zPrior, this.zSamples, ...Object.values(this.ctx), ...Object.values(this.ctxSamples)];
+    return [this.zPrior, this.zSamples, ...Object.values(this.ctx)];
   }
 
   /** A new context: new held latents (none: the model's unconditional scene). */
@@ -63,22 +55,22 @@ export class JumpPredictor implements ScenePredictor {
     const s = this.imageSize;
     const m = images.length;
     tf.dispose(this.held());
-    [this.ctx, this.ctxSamples, this.zPrior, this.zSamples] = this.draw(
+    [this.ctx, this.zPrior, this.zSamples] = this.draw(
       tf.tensor5d(concatViews(images), [1, m, s, s, 3]), tf.tensor3d(concatViews(viewpoints), [1, m, 7]));
   }
 
-  /** A camera [7] once per held latent of `ctx`: [rows, 1, 7]. */
-  private camera(viewpoint: Float32Array, ctx: SceneContext): tf.Tensor3D {
-    return tf.tile(tf.tensor3d(viewpoint, [1, 1, 7]), [ctx.rC.shape[0], 1, 1]) as tf.Tensor3D;
+  /** The held latents `z` rendered at one camera [7] of the context's scene. */
+  private render(z: tf.Tensor4D, viewpoint: Float32Array): tf.Tensor {
+    return tf.tidy(() => this.model.renderViews(z, this.ctx, tf.tensor3d(viewpoint, [1, 1, 7])));
   }
 
   async predict(viewpoint: Float32Array): Promise<Float32Array> {
-    return readAndDispose(tf.tidy(() => this.model.renderViews(this.zPrior, this.ctx, this.camera(viewpoint, this.ctx))));
+    return readAndDispose(this.render(this.zPrior, viewpoint));
   }
 
   async sample(viewpoint: Float32Array): Promise<Float32Array[]> {
     const n = this.samples;
-    const all = await readAndDispose(tf.tidy(() => this.model.renderViews(this.zSamples, this.ctxSamples, this.camera(viewpoint, this.ctxSamples))));
+    const all = await readAndDispose(this.render(this.zSamples, viewpoint));
     const d = all.length / n;
     return Array.from({ length: n }, (_, i) => all.slice(i * d, (i + 1) * d));
   }
