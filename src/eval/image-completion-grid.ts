@@ -8,7 +8,6 @@
  * what `gqn eval` scores.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { PNG } from 'pngjs';
 
 import type { Draw, RenderOptions, RenderResult, TrainedModel } from '../models/model.js';
 import type { NpConfig } from '../models/np/config.js';
@@ -20,18 +19,25 @@ import { deriveSeed, Rng } from '../random/rng.js';
 import { IMAGE_PIXELS, IMAGE_SIDE } from '../tasks/mnist-completion.js';
 import { mnistTestBatch } from '../tasks/mnist-test-set.js';
 
+import { tileGrid } from './tile-grid.js';
+
 export const RENDER_CONTEXTS = [10, 100, 300];
 /** What a pixel not in the context shows: a blue no digit has. */
-const NOT_GIVEN: [number, number, number] = [40, 70, 160];
+const NOT_GIVEN = [40 / 255, 70 / 255, 160 / 255];
 /** The spread column's white: sigma at or above this. */
 const SIGMA_WHITE = 0.5;
 
-type Tile = (p: number) => [number, number, number];
+/** A tile: RGB in [0, 1], IMAGE_SIDE x IMAGE_SIDE, as tileGrid takes it. */
+function tile(value: (p: number) => number | undefined): Float32Array {
+  const t = new Float32Array(IMAGE_PIXELS * 3);
+  for (let p = 0; p < IMAGE_PIXELS; p++) {
+    const v = value(p);
+    for (let ch = 0; ch < 3; ch++) t[3 * p + ch] = v === undefined ? NOT_GIVEN[ch] : v;
+  }
+  return t;
+}
 
-const grey = (values: ArrayLike<number>, offset: number, scale = 1): Tile => (p) => {
-  const v = Math.round(Math.min(1, Math.max(0, values[offset + p] / scale)) * 255);
-  return [v, v, v];
-};
+const grey = (values: ArrayLike<number>, offset: number, scale = 1) => tile((p) => values[offset + p] / scale);
 
 /** The held-out digits of the grid's rows. */
 export function renderDigits(rows: number, seed: number): number[] {
@@ -44,8 +50,9 @@ export async function drawImageCompletion(trained: TrainedModel<NeuralProcess, N
   const rows = o.scenes;
   const digits = renderDigits(rows, o.seed);
   const draws: Draw[] = ['mean', ...(model.latent ? Array.from({ length: o.samples }, (_, k) => o.seed + 1 + k) : [])];
-  // tiles[r]: the row's columns, left to right; a null is the gap between groups.
-  const tiles: (Tile | null)[][] = digits.map(() => []);
+  // tiles[r]: the row's columns, left to right; wideAfter: the last column of each group.
+  const tiles: Float32Array[][] = digits.map(() => []);
+  const wideAfter: number[] = [];
   let truth: Float32Array | null = null;
   for (const c of RENDER_CONTEXTS) {
     const arrays = mnistTestBatch(digits, c);
@@ -63,53 +70,20 @@ export async function drawImageCompletion(trained: TrainedModel<NeuralProcess, N
       }
       const at = r * IMAGE_PIXELS;
       tiles[r].push(
-        (p) => {
-          const v = given.get(p);
-          if (v === undefined) return NOT_GIVEN;
-          const g = Math.round(Math.min(1, Math.max(0, v)) * 255);
-          return [g, g, g];
-        },
+        tile((p) => given.get(p)),
         grey(out[0].mean, at),
         grey(out[0].sigma, at, SIGMA_WHITE),
         ...out.slice(1).map((s) => grey(s.mean, at)),
-        null,
       );
     });
+    wideAfter.push(tiles[0].length - 1);
     await new Promise((resolve) => setImmediate(resolve));
   }
   digits.forEach((_, r) => tiles[r].push(grey(truth!, r * IMAGE_PIXELS)));
 
-  const tile = IMAGE_SIDE * o.zoom;
-  const gap = 2;
-  const groupGap = 8;
-  const widthOf = (row: (Tile | null)[]) => row.reduce((w, t) => w + (t ? tile + gap : groupGap), -gap);
-  const width = widthOf(tiles[0]);
-  const height = rows * (tile + gap) - gap;
-  const png = new PNG({ width, height });
-  png.data.fill(255);
-  tiles.forEach((row, r) => {
-    let left = 0;
-    for (const t of row) {
-      if (!t) {
-        left += groupGap - gap;
-        continue;
-      }
-      for (let y = 0; y < tile; y++) {
-        for (let x = 0; x < tile; x++) {
-          const rgb = t(Math.floor(y / o.zoom) * IMAGE_SIDE + Math.floor(x / o.zoom));
-          const dst = ((r * (tile + gap) + y) * width + left + x) * 4;
-          png.data[dst] = rgb[0];
-          png.data[dst + 1] = rgb[1];
-          png.data[dst + 2] = rgb[2];
-          png.data[dst + 3] = 255;
-        }
-      }
-      left += tile + gap;
-    }
-  });
   const samples = model.latent ? `, ${o.samples} means decoded from z ~ q(z | C)` : '';
   return {
-    png: PNG.sync.write(png, { colorType: 2 }),
+    png: tileGrid(tiles, IMAGE_SIDE, o.zoom, wideAfter),
     caption: `${rows} held-out digits; for ${RENDER_CONTEXTS.join(', ')} context pixels: the context (blue: not given), ${model.kind}'s mean${model.latent ? ' (z at the prior mean)' : ''}, its sigma (black 0 to white ${SIGMA_WHITE})${samples}; last column: the truth`,
   };
 }

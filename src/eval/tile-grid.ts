@@ -24,6 +24,6 @@ export function tileGrid(rows: Float32Array[][], s: number, zoom: number, wideAf
       }
     }
   }));
-  // Greyscale tiles: a third of the bytes of RGBA for the same picture.
-  return PNG.sync.write(png, channels === 1 ? { colorType: 0 } : {});
+  // Every pixel is opaque: grey or RGB without the alpha byte.
+  return PNG.sync.write(png, { colorType: channels === 1 ? 0 : 2 });
 }

@@ -83,7 +83,8 @@ test('render: per context size the context, mean, sigma (and samples with a late
       const options: RenderOptions = { split: 'test', scenes: 3, context: 3, samples: 2, zoom: 1, seed: 2 };
       const { png, caption } = await kindOf(trained.config).render.run(trained, options);
       const img = PNG.sync.read(Buffer.from(png));
-      assert.equal(img.width, tiles * 30 + 3 * 8 - 2, kind);
+      // 30 per tile (28 and a 2-pixel gap), 4 more after each of the three context sizes' groups.
+      assert.equal(img.width, tiles * 30 + 3 * 4 - 2, kind);
       assert.equal(img.height, 3 * 30 - 2);
       // The first tile's top-left pixel is no context pixel at 10 contexts for this seed: blue.
       assert.deepEqual([...img.data.subarray(0, 3)], [40, 70, 160]);
