@@ -19,6 +19,7 @@ import { loadDigits } from '../models/vae/digits.js';
 import { deriveSeed } from '../random/rng.js';
 import { IMAGE_PIXELS } from '../tasks/mnist-completion.js';
 import { MNIST_TEST_SEED, mnistTestBatch } from '../tasks/mnist-test-set.js';
+import { baselineLogLikelihoods } from './image-baselines.js';
 import { logLikelihoods, Moments, type MeanAndError, type NpReportHeader } from './function-eval.js';
 import { table } from './text-table.js';
 
@@ -30,6 +31,9 @@ export interface ImageContextResult {
   contexts: number;
   /** Log-likelihood per pixel of the whole image, nats. */
   target: MeanAndError;
+  /** The baselines without a model (image-baselines.ts) on the same digits and contexts. */
+  marginal: MeanAndError;
+  copy: MeanAndError;
 }
 
 export interface ImageEvalReport extends NpReportHeader {
@@ -58,6 +62,13 @@ export async function evaluateImages(trained: TrainedModel<NeuralProcess, NpConf
   let done = 0;
   for (const c of contexts) {
     const target = new Moments();
+    const marginal = new Moments();
+    const copy = new Moments();
+    for (const d of digits) {
+      const b = baselineLogLikelihoods(d, c);
+      marginal.add(b.marginal);
+      copy.add(b.copy);
+    }
     for (let start = 0; start < n; start += o.batch) {
       const end = Math.min(n, start + o.batch);
       const batch = toPointBatch(mnistTestBatch(digits.slice(start, end), c));
@@ -69,7 +80,7 @@ export async function evaluateImages(trained: TrainedModel<NeuralProcess, NpConf
       // Let a signal reach the process between batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    results.push({ contexts: c, target: target.value });
+    results.push({ contexts: c, target: target.value, marginal: marginal.value, copy: copy.value });
   }
   return {
     run: trained.run, checkpoint: trained.checkpoint, step: trained.step, kind: model.kind, task: task.name,
@@ -78,10 +89,12 @@ export async function evaluateImages(trained: TrainedModel<NeuralProcess, NpConf
 }
 
 export function formatImageReport(r: ImageEvalReport): string {
+  const f = (x: MeanAndError) => `${x.mean.toFixed(3)} ± ${x.stderr.toFixed(3)}`;
   const how = r.samples > 0 ? `importance-sampled with ${r.samples} draws from q(z | C u T), a lower bound` : 'exact';
   return [
     `run ${r.run} (${r.kind}, step ${r.step}): ${r.digits === MNIST_TEST_DIGITS ? 'the' : `${r.digits} of the ${MNIST_TEST_DIGITS}`} held-out digits of the ${r.task} task, contexts from seed ${r.testSeed}, all ${r.targets} pixels as targets`,
-    `Log-likelihood per pixel, nats (grey levels in [0, 1]; mean ± standard error over digits; the model's is ${how}):`,
-    ...table(['contexts', 'target'], r.results.map((x) => [String(x.contexts), `${x.target.mean.toFixed(3)} ± ${x.target.stderr.toFixed(3)}`])),
+    `Log-likelihood per pixel, nats (grey levels in [0, 1]; mean ± standard error over digits; the model's is ${how};`,
+    'baselines without a model: marginal, each pixel\'s training mean and spread; copy, the context pixels\' own values at sigma 0.1 and the marginal elsewhere):',
+    ...table(['contexts', 'model', 'marginal', 'copy'], r.results.map((x) => [String(x.contexts), f(x.target), f(x.marginal), f(x.copy)])),
   ].join('\n');
 }

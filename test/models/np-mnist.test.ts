@@ -1,7 +1,7 @@
 /**
  * The Neural Processes' mnist task: batches fixed by (seed, index), contexts the first targets,
  * pixels on [-1, 1]^2 with the digit's grey levels, only training digits in training batches, the
- * held-out test set's nesting, the size check's message, refusals naming the field, and live
+ * held-out test set's nesting, the baselines without a model, the size check's message, refusals naming the field, and live
  * tensors flat over training steps on image batches.
  */
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
+import { baselineLogLikelihoods, pixelMarginals } from '../../src/eval/image-baselines.js';
 import { npPresets, type NpKindName } from '../../src/models/np/config.js';
 import { NeuralProcess } from '../../src/models/np/neural-process.js';
 import { disposePointBatch, toPointBatch } from '../../src/models/np/point-batch.js';
@@ -84,6 +85,31 @@ test('the test set: fixed pixel orders, contexts nested, all 784 pixels as targe
   assert.deepEqual(small.targetY.subarray(784), held.images.subarray(999 * 784, 1000 * 784));
   assert.deepEqual(Array.from(small.targetX.subarray(0, 4)), [-1, -1, -1, 2 / 27 - 1].map(Math.fround));
   assert.throws(() => mnistTestBatch([0], 785), /^Error: --contexts: expected 1\.\.784 pixels, got 785$/);
+});
+
+test('baselines without a model: the training digits\' per-pixel marginal, and copying the context at the floor\'s sigma', () => {
+  const { mean, sigma } = pixelMarginals();
+  const train = loadDigits('train');
+  // Pixel (14, 14), in the middle of most strokes: the mean and standard deviation computed directly.
+  const p = 14 * 28 + 14;
+  const ys = Array.from({ length: train.count }, (_, d) => train.images[d * 784 + p]);
+  const m = ys.reduce((a, y) => a + y, 0) / ys.length;
+  const sd = Math.sqrt(ys.reduce((a, y) => a + (y - m) ** 2, 0) / ys.length);
+  assert.ok(Math.abs(mean[p] - m) < 1e-9 && Math.abs(sigma[p] - sd) < 1e-9 && sd > 0.1, `${mean[p]} ${sigma[p]} against ${m} ${sd}`);
+  // A corner is background in every digit: mean 0, sigma at the floor.
+  assert.equal(mean[0], 0);
+  assert.equal(sigma[0], 0.1);
+  assert.ok(sigma.every((s) => s >= 0.1));
+  // Every pixel given: the copy scores the most a decoder with sigma >= 0.1 can, -log(0.1 sqrt(2 pi)).
+  const best = -Math.log(0.1) - 0.5 * Math.log(2 * Math.PI);
+  for (const d of [0, 517, 999]) {
+    const b = [1, 10, 100, 300, 784].map((c) => baselineLogLikelihoods(d, c));
+    assert.ok(Math.abs(b[4].copy - best) < 1e-9, `digit ${d}: ${b[4].copy}`);
+    // The marginal ignores the context; the copy rises with it (the contexts are nested).
+    assert.ok(b.every((x) => x.marginal === b[0].marginal), `digit ${d}`);
+    for (let i = 1; i < b.length; i++) assert.ok(b[i].copy >= b[i - 1].copy, `digit ${d}: ${b.map((x) => x.copy)}`);
+    assert.ok(b[0].copy >= b[0].marginal && b[0].marginal < best);
+  }
 });
 
 test('the size check: a gp preset on the mnist task (and back) is refused naming the preset and both sizes', async () => {

@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 
 import { setupEngine, shutdownEngine } from '../../src/engine/index.js';
+import { baselineLogLikelihoods } from '../../src/eval/image-baselines.js';
 import { evalDigits, evaluateImages, formatImageReport, IMAGE_EVAL_SAMPLES } from '../../src/eval/image-eval.js';
 import type { EvalOptions, RenderOptions } from '../../src/models/model.js';
 import type { NpKindName } from '../../src/models/np/config.js';
@@ -64,6 +65,11 @@ test('eval: finite log-likelihoods per pixel on held-out digits, all 784 targets
     assert.equal(r.samples, IMAGE_EVAL_SAMPLES);
     assert.equal(r.task, 'mnist');
     assert.deepEqual(r.results.map((x) => x.contexts), [10, 784]);
+    // The baselines' columns are theirs on the same digits and contexts.
+    for (const x of r.results) {
+      const copy = evalDigits(20).reduce((a, d) => a + baselineLogLikelihoods(d, x.contexts).copy, 0) / 20;
+      assert.ok(Math.abs(x.copy.mean - copy) < 1e-9 && x.marginal.mean < x.copy.mean, JSON.stringify(x));
+    }
     for (const x of r.results) assert.ok(Number.isFinite(x.target.mean) && Number.isFinite(x.target.stderr) && x.target.stderr > 0, JSON.stringify(x));
     assert.match(formatImageReport(r), /20 of the 1000 held-out digits of the mnist task, contexts from seed 20190102, all 784 pixels as targets/);
     assert.deepEqual(await evaluateImages(trained, evalOptions), r);

@@ -19,7 +19,10 @@ export function normalKl(muQ: tf.Tensor, sigmaQ: tf.Tensor, muP: tf.Tensor, sigm
   });
 }
 
+/** The decoders' smallest sigma (Le et al. 2018; Kim et al. 2019). */
+export const SIGMA_FLOOR = 0.1;
+
 /** sigma = floor + (1 - floor) * squash(raw): bounded below so that no point's likelihood can collapse onto it. */
-export function boundedSigma(raw: tf.Tensor, squash: 'softplus' | 'sigmoid', floor = 0.1): tf.Tensor {
+export function boundedSigma(raw: tf.Tensor, squash: 'softplus' | 'sigmoid', floor = SIGMA_FLOOR): tf.Tensor {
   return tf.tidy(() => tf.add(floor, tf.mul(1 - floor, squash === 'softplus' ? tf.softplus(raw) : tf.sigmoid(raw))));
 }
