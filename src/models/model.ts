@@ -276,6 +276,11 @@ export interface ModelKind<C, T, B, M extends Model<B, T>, N extends string = st
   readonly render: KindCommand<M, C, T, RenderOptions, RenderResult>;
   /** Checks a configuration (config.json's `model`); errors name the field. Returns it. */
   validate(config: C): C;
+  /**
+   * Checks the kind's own training settings that no flag parser can (JUMP: all three of
+   * --kl-weight-* or none), before a run writes anything; errors name the field and the flags.
+   */
+  validateTrain?(train: T): void;
   /** A model with fresh weights drawn from `seed`. */
   create(config: C, seed: number): M;
   /** Bytes a training step of `batch` items needs (to refuse what cannot fit before allocating). */

@@ -22,7 +22,9 @@ export interface RunStart {
 
 export async function startNewRun(runDir: string, config: RunConfig, note: Note): Promise<RunStart> {
   await checkNewRunFolder(runDir); // first, so a bad --data is not reported for a run that must not start anyway
-  const dataset = await kindOf(config).data.check(config.model, config.train);
+  const kind = kindOf(config);
+  kind.validateTrain?.(config.train);
+  const dataset = await kind.data.check(config.model, config.train);
   const folder = await RunFolder.create(runDir, config, dataset, note);
   return { folder, config, checkpoint: null, commit: async () => undefined };
 }
@@ -39,7 +41,9 @@ export async function startResume(runDir: string, requested: RunConfig, override
     const metrics = await folder.scanMetrics();
     // The data as the command line names it, checked by the run's kind (another kind is refused by planResume).
     const kind = kindOf(saved);
-    const newDataset = kindOf(requested).name === kind.name ? await kind.data.check(saved.model, requested.train) : null;
+    const sameKind = kindOf(requested).name === kind.name;
+    if (sameKind) kind.validateTrain?.(requested.train);
+    const newDataset = sameKind ? await kind.data.check(saved.model, requested.train) : null;
     const plan = planResume({
       saved, requested, step, at: checkpoint?.dir ?? `${join(runDir, 'checkpoints')}: none yet`, configPath: folder.configPath,
       savedDataset: await folder.readDataset(), newDataset, override,

@@ -5,6 +5,7 @@
  * naming the flag.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import { PAPER_ADAM } from '../../src/train/adam.js';
 import { saveWeights } from '../../src/train/checkpoint.js';
 import { loadRun } from '../../src/train/load-run.js';
 import type { RunConfig } from '../../src/train/run-config.js';
+import { startNewRun } from '../../src/train/run-start.js';
 import { TINY, TINY_JUMP } from '../models/tiny-config.js';
 import { assertResumeBitForBit, metricLines } from './resume-check.js';
 
@@ -140,7 +142,9 @@ test('a KL weight (beta) trains on NLL + beta KL, logs the -ELBO itself and beta
 });
 
 test('a KL weight without all three of start, end and steps is refused before anything is written, naming the flags', async () => {
-  const kind = getModelKind('jump');
-  const t = { ...runConfig().train, klWeight: { start: 0.1 } } as unknown as Parameters<typeof kind.data.check>[1];
-  await assert.rejects(kind.data.check(TINY_JUMP, t), /^Error: train\.klWeight: expected a positive start, end and steps \(--kl-weight-start, --kl-weight-end, --kl-weight-steps\), got \{"start":0\.1\}$/);
+  const config = runConfig();
+  config.train = { ...config.train, klWeight: { start: 0.1 } } as unknown as RunConfig['train'];
+  const run = join(dir, 'jump-partial-beta');
+  await assert.rejects(startNewRun(run, config, () => undefined), /^Error: train\.klWeight: expected a positive start, end and steps \(--kl-weight-start, --kl-weight-end, --kl-weight-steps\), got \{"start":0\.1\}$/);
+  assert.equal(existsSync(run), false, 'no run folder was written');
 });

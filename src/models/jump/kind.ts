@@ -14,7 +14,7 @@ import { formatReport } from '../../eval/scene-report.js';
 import type { QueryBatch } from '../gqn/gqn.js';
 import type { GqnScores } from '../gqn/objective.js';
 import type { Objective, ModelKind, TrainedModel } from '../model.js';
-import { JUMP_PRESETS, validateJumpConfig, type JumpConfig, type JumpTrainSettings } from './config.js';
+import { JUMP_PRESETS, validateJumpConfig, validateKlWeight, type JumpConfig, type JumpTrainSettings } from './config.js';
 import { JUMP, type JumpBatch } from './jump.js';
 import { jumpEvalBytes, jumpTrainBytes } from './memory.js';
 import { CONTEXT_FRAME_FLAG, SCENE_METRICS, SCENE_TRAIN_FLAGS } from '../gqn/scene-flags.js';
@@ -93,6 +93,7 @@ export const JUMP_KIND = {
     },
   },
   validate: validateJumpConfig,
+  validateTrain: (train) => validateKlWeight(train.klWeight),
   create: (config, seed) => new JUMP(config, seed),
   // Sized for 4 targets, the presets' most.
   trainBytes: (config, batch) => jumpTrainBytes(config, batch, 4),

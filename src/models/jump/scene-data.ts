@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../../data/reader.js';
 import { checkSceneData, openSceneStream } from '../gqn/scene-data.js';
 import type { KindData } from '../model.js';
-import { validateKlWeight, type JumpConfig, type JumpTrainSettings } from './config.js';
+import type { JumpConfig, JumpTrainSettings } from './config.js';
 import type { JumpBatch } from './jump.js';
 
 /** The reader's plain arrays as JUMP's tensors. */
@@ -26,10 +26,6 @@ export function disposeJumpBatch(batch: JumpBatch): void {
 
 export const JUMP_DATA: KindData<JumpConfig, JumpTrainSettings, JumpBatch> = {
   description: 'a gqn-datasets scene folder (--data), T target views per scene',
-  // The KL weight is checked here too, with the data, before the run folder is written.
-  check: async (model, train) => {
-    validateKlWeight(train.klWeight);
-    return checkSceneData(model, train, train.targets);
-  },
+  check: async (model, train) => checkSceneData(model, train, train.targets),
   open: (model, train, o) => openSceneStream(model.imageSize, train, o, train.targets, toJumpBatch, disposeJumpBatch),
 };
