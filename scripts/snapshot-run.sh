@@ -20,7 +20,8 @@ cp "$run/metrics.jsonl" "$tmp/"
 node -e '
   const fs = require("fs"), path = require("path");
   const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-  c.train.data = path.basename(c.train.data);
+  // Kinds that read no --data (the VAEs, the Neural Processes) have none to rename.
+  if (typeof c.train.data === "string") c.train.data = path.basename(c.train.data);
   // A resume on another machine records its data path among the overrides: by name there too.
   const name = (v) => (typeof v === "string" ? path.basename(v) : v);
   if (Array.isArray(c.overrides)) c.overrides = c.overrides.map((o) => (o.field === "train.data" ? { ...o, old: name(o.old), new: name(o.new) } : o));
