@@ -8,13 +8,20 @@ export interface Linear {
   start: number;
   end: number;
   steps: number;
+  /**
+   * The step the ramp begins at (absent: 0): `start` until then, `end` from `from + steps`. Lets a
+   * resumed run anneal from where it is (JUMP's --kl-weight-from) instead of jumping to a value
+   * the ramp would have reached by now.
+   */
+  from?: number;
 }
 
 export const PAPER_SIGMA: Linear = { start: 2.0, end: 0.7, steps: 2e5 };
 export const PAPER_LR: Linear = { start: 5e-4, end: 5e-5, steps: 1.6e6 };
 
 export function linearAt(s: Linear, step: number): number {
-  if (step >= s.steps) return s.end;
-  if (step <= 0) return s.start;
-  return s.start + (s.end - s.start) * (step / s.steps);
+  const t = step - (s.from ?? 0);
+  if (t >= s.steps) return s.end;
+  if (t <= 0) return s.start;
+  return s.start + (s.end - s.start) * (t / s.steps);
 }

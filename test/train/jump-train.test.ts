@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -27,6 +27,7 @@ import { saveWeights } from '../../src/train/checkpoint.js';
 import { loadRun } from '../../src/train/load-run.js';
 import type { RunConfig } from '../../src/train/run-config.js';
 import { startNewRun } from '../../src/train/run-start.js';
+import { train } from '../../src/train/trainer.js';
 import { TINY, TINY_JUMP } from '../models/tiny-config.js';
 import { assertResumeBitForBit, metricLines } from './resume-check.js';
 
@@ -147,4 +148,22 @@ test('a KL weight without all three of start, end and steps is refused before an
   const run = join(dir, 'jump-partial-beta');
   await assert.rejects(startNewRun(run, config, () => undefined), /^Error: train\.klWeight: expected a positive start, end and steps \(--kl-weight-start, --kl-weight-end, --kl-weight-steps\), got \{"start":0\.1\}$/);
   assert.equal(existsSync(run), false, 'no run folder was written');
+  config.train = { ...config.train, klWeight: { start: 0.1, end: 1, steps: 2, from: 1.5 } } as RunConfig['train'];
+  await assert.rejects(startNewRun(run, config, () => undefined), /^Error: train\.klWeight\.from: expected the step the ramp begins at, an integer >= 0 \(--kl-weight-from\), got 1\.5$/);
+  assert.equal(existsSync(run), false, 'no run folder was written');
+});
+
+test('a resumed run can start a KL-weight ramp where it is (train.klWeight.from), recorded as an override', async () => {
+  const config = runConfig();
+  config.train = { ...config.train, steps: 2, klWeight: { start: 0.1, end: 0.1, steps: 1 } } as RunConfig['train'];
+  const run = join(dir, 'jump-beta-from');
+  await train(run, config, false);
+  const ramp = { ...config, train: { ...config.train, steps: 5, klWeight: { start: 0.5, end: 1, steps: 2, from: 2 } } } as RunConfig;
+  await assert.rejects(train(run, ramp, true), /the resume conflicts with the run's config: .*pass --override/);
+  await train(run, ramp, true, {}, { override: true });
+  // Step n trains at the schedule's value for n - 1: 0.1 before the resume, then 0.5 -> 1 over 2 steps from step 2.
+  assert.deepEqual((await metricLines(run)).map((m) => m.beta), [0.1, 0.1, 0.5, 0.75, 1]);
+  const saved = JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as { train: { klWeight: object }; overrides: { field: string }[] };
+  assert.deepEqual(saved.train.klWeight, { start: 0.5, end: 1, steps: 2, from: 2 });
+  assert.ok(saved.overrides.some((o) => o.field === 'train.klWeight.from'), JSON.stringify(saved.overrides));
 });

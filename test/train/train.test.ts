@@ -46,6 +46,9 @@ test('schedules: the paper\'s sigma and learning rate anneal linearly, then hold
   assert.equal(linearAt(PAPER_LR, 0), 5e-4);
   assert.ok(Math.abs(linearAt(PAPER_LR, 8e5) - 2.75e-4) < 1e-12);
   assert.equal(linearAt(PAPER_LR, 1.6e6), 5e-5);
+  // A ramp that begins at step 100 (`from`): start until then, end from 110.
+  const late = { start: 0.5, end: 1, steps: 10, from: 100 };
+  assert.deepEqual([0, 50, 100, 105, 110, 200].map((s) => linearAt(late, s)), [0.5, 0.5, 0.5, 0.75, 1, 1]);
 });
 
 function tinyBatch(nan: boolean) {

@@ -77,6 +77,9 @@ export function validateKlWeight(w: Linear | undefined): void {
   if (!ok(w.start) || !ok(w.end) || !ok(w.steps)) {
     throw new Error(`train.klWeight: expected a positive start, end and steps (--kl-weight-start, --kl-weight-end, --kl-weight-steps), got ${JSON.stringify(w)}`);
   }
+  if (w.from !== undefined && !(Number.isInteger(w.from) && w.from >= 0)) {
+    throw new Error(`train.klWeight.from: expected the step the ramp begins at, an integer >= 0 (--kl-weight-from), got ${JSON.stringify(w.from)}`);
+  }
 }
 
 /** The latent grid's side: the tower's r is imageSize / 4. */

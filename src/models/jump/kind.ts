@@ -66,6 +66,7 @@ export const JUMP_KIND = {
     { flag: '--kl-weight-start', value: 'positive-number', field: 'train.klWeight.start', description: 'weight beta of the KL in the training loss at step 0 (a KL warm-up; give all three --kl-weight-*; default: none, beta = 1)' },
     { flag: '--kl-weight-end', value: 'positive-number', field: 'train.klWeight.end', description: 'weight beta of the KL after annealing' },
     { flag: '--kl-weight-steps', value: 'positive-int', field: 'train.klWeight.steps', description: 'steps over which beta anneals' },
+    { flag: '--kl-weight-from', value: 'positive-int', field: 'train.klWeight.from', description: 'step at which the anneal begins (default 0; with --resume --override, e.g. the run\'s step, to ramp on from there)' },
   ],
   data: JUMP_DATA,
   evaluation: {
