@@ -12,7 +12,7 @@
  * A model that does not beat the copy baseline at a context size has learned nothing about how a
  * digit's pixels go together beyond what each pixel does alone.
  */
-import { SIGMA_FLOOR } from '../models/np/normal.js';
+import { normalLogDensity, SIGMA_FLOOR } from '../models/np/normal.js';
 import { loadDigits } from '../models/vae/digits.js';
 import { IMAGE_PIXELS } from '../tasks/mnist-completion.js';
 import { MNIST_TEST_SEED, testPixelOrder } from '../tasks/mnist-test-set.js';
@@ -43,9 +43,6 @@ export function pixelMarginals(): PixelMarginals {
   return marginals;
 }
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-const logNormal = (y: number, mu: number, sigma: number) => -0.5 * ((y - mu) / sigma) ** 2 - Math.log(sigma) - HALF_LOG_2PI;
-
 /**
  * The baselines' log-likelihood per pixel of held-out digit `digit` (all 784 pixels) with its
  * first `contexts` pixels of the test order given, as `gqn eval` scores a model's.
@@ -58,9 +55,9 @@ export function baselineLogLikelihoods(digit: number, contexts: number, seed = M
   let marginal = 0;
   let copy = 0;
   for (let p = 0; p < IMAGE_PIXELS; p++) {
-    const m = logNormal(image[p], mean[p], sigma[p]);
+    const m = normalLogDensity(image[p], mean[p], sigma[p]);
     marginal += m;
-    copy += given[p] ? logNormal(image[p], image[p], SIGMA_FLOOR) : m;
+    copy += given[p] ? normalLogDensity(image[p], image[p], SIGMA_FLOOR) : m;
   }
   return { marginal: marginal / IMAGE_PIXELS, copy: copy / IMAGE_PIXELS };
 }

@@ -5,6 +5,7 @@
  *
  *   mean = K_tc A^-1 y_c,  cov = K_tt + s^2 I - K_tc A^-1 K_ct,  A = K_cc + s^2 I
  */
+import { normalLogDensity } from '../models/np/normal.js';
 import { cholesky, gaussianLogDensity, solveLower } from './cholesky.js';
 import { seKernel, type GpKernel } from './gp-regression.js';
 
@@ -46,9 +47,6 @@ export function gpLogLikelihood(p: GpPredictive, yt: Float64Array): { joint: num
   const t = yt.length;
   const joint = gaussianLogDensity(yt, p.mean, cholesky(p.cov, t), t);
   let marginals = 0;
-  for (let i = 0; i < t; i++) {
-    const variance = p.cov[i * t + i];
-    marginals += -0.5 * ((yt[i] - p.mean[i]) ** 2 / variance + Math.log(2 * Math.PI * variance));
-  }
+  for (let i = 0; i < t; i++) marginals += normalLogDensity(yt[i], p.mean[i], Math.sqrt(p.cov[i * t + i]));
   return { joint, marginals };
 }

@@ -11,6 +11,11 @@ export function normalLogProb(y: tf.Tensor, mu: tf.Tensor, sigma: tf.Tensor): tf
   });
 }
 
+/** The same for plain numbers: log N(y | mu, sigma^2) (the baselines and oracles beside the models). */
+export function normalLogDensity(y: number, mu: number, sigma: number): number {
+  return -0.5 * ((y - mu) / sigma) ** 2 - Math.log(sigma) - HALF_LOG_2PI;
+}
+
 /** KL(N(mu_q, sigma_q^2) || N(mu_p, sigma_p^2)) per element: log(sigma_p / sigma_q) + (sigma_q^2 + (mu_q - mu_p)^2) / (2 sigma_p^2) - 1/2. */
 export function normalKl(muQ: tf.Tensor, sigmaQ: tf.Tensor, muP: tf.Tensor, sigmaP: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
