@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,4 +117,33 @@ test('the CLI trains, evaluates and draws a cnp run on the mnist task', () => {
   const r = gqn('render', run, '--out', join(dir, 'cnp.png'), '--scenes', '2', '--zoom', '1');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /2 held-out digits/);
+});
+
+test('--deterministic-path none trains the latent-only NP from the CLI (no deterministic encoder); other kinds and values are refused', async () => {
+  const run = join(dir, 'cli-np-latent');
+  const gqn = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/gqn.js'), '--threads', '1', ...args], { cwd: root, encoding: 'utf8' });
+  const t = gqn('train', '--model', 'np', '--preset', 'mnist-tiny', '--deterministic-path', 'none', '--out', run, '--steps', '2');
+  assert.equal(t.status, 0, t.stderr);
+  const config = JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as RunConfig;
+  assert.equal((config.model as NpConfig).deterministicPath, 'none');
+  const loaded = await loadRun(run);
+  try {
+    const names = [...(loaded.model as NeuralProcess).store.params.keys()];
+    assert.ok(names.some((n) => n.startsWith('latent_encoder')), `a latent encoder: ${names.join(', ')}`);
+    assert.ok(!names.some((n) => n.startsWith('deterministic_encoder')), `no deterministic encoder: ${names.join(', ')}`);
+  } finally {
+    loaded.model.dispose();
+  }
+  for (const [args, message] of [
+    [['--model', 'cnp'], /^gqn: --deterministic-path: not a flag of --model cnp/],
+    [['--model', 'anp'], /^gqn: --deterministic-path: not a flag of --model anp/],
+  ] as const) {
+    const r = gqn('train', ...args, '--preset', 'mnist-tiny', '--deterministic-path', 'none', '--out', join(dir, 'refused'));
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr.trim(), message);
+  }
+  const bad = gqn('train', '--model', 'np', '--preset', 'mnist-tiny', '--deterministic-path', 'attention', '--out', join(dir, 'refused'));
+  assert.equal(bad.status, 1, bad.stderr);
+  assert.match(bad.stderr, /--deterministic-path/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
 });

@@ -30,6 +30,15 @@ function forwardBytes(c: NpConfig, batch: number, points: number): number {
   return 4 * batch * points * c.hidden * (2 * c.encoderLayers + c.decoderLayers + 8 * c.selfAttention + 8) + 4 * batch * c.heads * points * points * (2 * c.selfAttention + 1);
 }
 
+/**
+ * The np kind's choice of paths: 'none' is Garnelo et al. 2018b's NP, whose decoder sees the
+ * context only through z, so that z must carry it (with the mean path beside it, z can go unused).
+ */
+const DETERMINISTIC_PATH_FLAG = {
+  flag: '--deterministic-path', value: { choices: ['none', 'mean'] }, placeholder: '<path>', field: 'model.deterministicPath',
+  description: "'none': the latent-only NP of Garnelo et al. 2018b, the context reaching the decoder only through z; 'mean': z plus the mean-aggregated path (default: the preset's)",
+} as const;
+
 function npKind<N extends NpKindName>(name: N) {
   return {
     name,
@@ -39,7 +48,7 @@ function npKind<N extends NpKindName>(name: N) {
     metrics: name === 'cnp'
       ? [{ key: 'nll', label: 'NLL/point', digits: 3 }]
       : [{ key: 'elbo', label: '-ELBO/point', digits: 3 }, { key: 'nll', label: 'NLL/point', digits: 3 }, { key: 'kl', label: 'KL', digits: 3 }],
-    trainFlags: [],
+    trainFlags: name === 'np' ? [DETERMINISTIC_PATH_FLAG] : [],
     data: NP_DATA,
     evaluation: {
       flags: ['--contexts', '--digits'],
