@@ -31,6 +31,10 @@ import { assertResumeBitForBit } from './resume-check.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let dir = '';
+
+/** The CLI as a user runs it, on one thread. */
+const gqn = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/gqn.js'), '--threads', '1', ...args], { cwd: root, encoding: 'utf8' });
+
 before(async () => {
   await setupEngine({ backend: 'wasm', threads: 2 });
   dir = await mkdtemp(join(tmpdir(), 'gqn-np-mnist-train-'));
@@ -105,7 +109,6 @@ test('render: per context size the context, mean, sigma (and samples with a late
 
 test('the CLI trains, evaluates and draws a cnp run on the mnist task', () => {
   const run = join(dir, 'cli-cnp');
-  const gqn = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/gqn.js'), '--threads', '1', ...args], { cwd: root, encoding: 'utf8' });
   const t = gqn('train', '--model', 'cnp', '--preset', 'mnist-tiny', '--out', run, '--steps', '3');
   assert.equal(t.status, 0, t.stderr);
   assert.match(t.stderr, /gqn train: stopped at step 3; 0 steps rejected/);
@@ -121,7 +124,6 @@ test('the CLI trains, evaluates and draws a cnp run on the mnist task', () => {
 
 test('--deterministic-path none trains the latent-only NP from the CLI (no deterministic encoder); other kinds and values are refused', async () => {
   const run = join(dir, 'cli-np-latent');
-  const gqn = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/gqn.js'), '--threads', '1', ...args], { cwd: root, encoding: 'utf8' });
   const t = gqn('train', '--model', 'np', '--preset', 'mnist-tiny', '--deterministic-path', 'none', '--out', run, '--steps', '2');
   assert.equal(t.status, 0, t.stderr);
   const config = JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as RunConfig;
